@@ -1,0 +1,204 @@
+"""The ``laborkg`` command line.
+
+Exit codes: 0 success; 1 the data does not conform (validate); 2 bad input or usage (a malformed
+file, an unknown query or parameter); 3 an internal error (a bug); 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from importlib import metadata
+
+from rdflib import Graph
+
+from . import queries as q
+from . import render
+from .errors import InputError, LaborKGError
+from .graph import input_files
+from .reason import closure
+from .stats import compute as compute_stats
+from .validate import validate
+
+EPILOG = """exit codes:
+  0  success
+  1  validate: the data does not conform (the report says why)
+  2  bad input or usage: malformed RDF (file:line given), unknown query or parameter
+  3  internal error (a bug in laborkg; please report it)
+
+examples:
+  laborkg query agencies-lost-support
+  laborkg query agencies-lost-support --lang es
+  laborkg query agencies-lost-support -p funder="United States government" --format json
+  laborkg validate --data my-data/
+  laborkg stats
+"""
+
+
+def _version() -> str:
+    try:
+        return metadata.version("laborkg")
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def _graph_options(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("graph")
+    g.add_argument("--data", action="append", metavar="PATH",
+                   help="instance data file or directory to use instead of the shipped data/ (repeatable)")
+    g.add_argument("--no-cache", action="store_true",
+                   help="recompute the OWL RL closure instead of reading it from the cache")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="laborkg",
+        description="A sourced knowledge graph of US–Mexico labor cooperation: validate it, "
+                    "count what it holds, and ask it packaged questions.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"laborkg {_version()}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+
+    p = sub.add_parser("query", help="run a packaged query", description="Run a packaged query on the graph.",
+                       epilog="'laborkg queries' lists the packaged queries and their parameters.")
+    p.add_argument("name", help="packaged query name, e.g. agencies-lost-support")
+    p.add_argument("-p", "--param", action="append", default=[], metavar="NAME=VALUE",
+                   help="query parameter (repeatable); an IRI parameter also takes a label or acronym")
+    p.add_argument("--format", choices=render.FORMATS, default="table",
+                   help="table for people (labels, formatted numbers, sources as footnotes); "
+                        "csv, tsv, json (SPARQL 1.1 results) for machines. Default: table")
+    p.add_argument("--lang", choices=("en", "es"), default="en", help="language of labels in tables (default en)")
+    _graph_options(p)
+
+    p = sub.add_parser("queries", help="list the packaged queries",
+                       description="List the packaged queries with their parameters.")
+    p.add_argument("--format", choices=("table", "json"), default="table")
+
+    p = sub.add_parser("validate", help="check the data against the SHACL shapes and violation queries",
+                       description="Validate ontology + data (after OWL RL reasoning) with shapes/ and "
+                                   "queries/checks/. Exit 0 conforms, 1 violations, 2 bad input.")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    _graph_options(p)
+
+    p = sub.add_parser("stats", help="entities by class and by source document",
+                       description="Count what the graph holds, by class and by source document.")
+    p.add_argument("--format", choices=("table", "json"), default="table")
+    _graph_options(p)
+    return parser
+
+
+def _load(args) -> Graph:
+    return closure(input_files(args.data), use_cache=not args.no_cache)
+
+
+def _params(pairs: list[str]) -> dict[str, str]:
+    out = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip():
+            raise InputError(f"parameter {pair!r} is not NAME=VALUE")
+        out[name.strip()] = value
+    return out
+
+
+def cmd_query(args, out) -> int:
+    query = q.get(args.name)  # an unknown name fails before the graph is loaded
+    params = _params(args.param)
+    for name in params:
+        query.param(name)
+    graph = _load(args)
+    result = q.run(graph, args.name, params)
+    if args.format == "table":
+        title = query.summary or query.name
+        out.write(f"{title}\n\n")
+        out.write(render.table(result, graph, lang=args.lang))
+    else:
+        out.write(render.machine(result, args.format))
+    return 0
+
+
+def cmd_queries(args, out) -> int:
+    cat = q.catalogue()
+    if args.format == "json":
+        data = [{"name": x.name, "summary": x.summary, "description": x.description, "tags": x.tags,
+                 "params": [vars(p) for p in x.params], "examples": x.examples} for x in cat.values()]
+        out.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+        return 0
+    width = max(len(n) for n in cat) if cat else 0
+    for x in cat.values():
+        out.write(f"{x.name.ljust(width)}  {x.summary}\n")
+        for p in x.params:
+            default = "required" if p.required else (f"default {p.default}" if p.default else "optional")
+            out.write(f"{' ' * width}    -p {p.name}=<{p.type}>  ({default}) {p.description}\n")
+    return 0
+
+
+def cmd_validate(args, out) -> int:
+    graph = _load(args)
+    report = validate(graph)
+    if args.format == "json":
+        out.write(json.dumps({"conforms": report.conforms,
+                              "violations": [vars(v) for v in sorted(report.violations)]}, indent=2) + "\n")
+    else:
+        out.write(report.text(shorten=render.Labeller(graph).short) + "\n")
+    return 0 if report.conforms else 1
+
+
+def cmd_stats(args, out) -> int:
+    graph = _load(args)
+    s = compute_stats(graph)
+    short = render.Labeller(graph).short
+    if args.format == "json":
+        out.write(json.dumps({
+            "triples": s.triples, "named_entities": s.entities, "facts": s.facts, "passages": s.passages,
+            "by_class": {short(c): n for c, n in s.by_class},
+            "by_source": [{"file": f, "named_entities": e, "facts": fa, "passages": p}
+                          for f, e, fa, p in s.by_source],
+        }, indent=2) + "\n")
+        return 0
+    out.write(f"{s.entities} named entities, {s.facts} facts, {s.passages} source passages, "
+              f"{s.triples} triples after reasoning\n\n")
+    out.write("By class (most specific):\n")
+    w = max((len(short(c)) for c, _ in s.by_class), default=5)
+    for c, n in s.by_class:
+        out.write(f"  {short(c).ljust(w)}  {n:>5}\n")
+    out.write("\nBy source document:\n")
+    out.write(f"  {'file'.ljust(26)}  {'entities':>8}  {'facts':>5}  {'passages':>8}\n")
+    for f, e, fa, p in s.by_source:
+        out.write(f"  {f.ljust(26)}  {e:>8}  {fa:>5}  {p:>8}\n")
+    return 0
+
+
+COMMANDS = {"query": cmd_query, "queries": cmd_queries, "validate": cmd_validate, "stats": cmd_stats}
+
+
+def main(argv: Sequence[str] | None = None, out=None, err=None) -> int:
+    out = out or sys.stdout
+    err = err or sys.stderr
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse has printed its usage message
+        return int(exc.code or 0)
+    try:
+        return COMMANDS[args.command](args, out)
+    except LaborKGError as exc:
+        err.write(f"laborkg: error: {exc}\n")
+        return exc.exit_code
+    except KeyboardInterrupt:
+        err.write("laborkg: interrupted\n")
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # a bug: one line, not a traceback
+        err.write(f"laborkg: internal error: {type(exc).__name__}: {exc}\n")
+        return 3
+
+
+if __name__ == "__main__":
+    sys.exit(main())

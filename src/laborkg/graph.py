@@ -1,0 +1,94 @@
+"""Load the ontology and the curated data into one graph, all-or-nothing.
+
+Every file is parsed into a graph of its own first; only when all of them parsed are they merged,
+so a malformed file never leaves a half-loaded graph behind. ``owl:imports`` are never followed:
+rdflib does not fetch them and neither does anything here.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+from rdflib import Graph
+from rdflib.plugins.parsers.notation3 import BadSyntax
+
+from . import paths
+from .errors import InputError, ParseError
+from .namespace import bind_prefixes
+
+_FORMATS = {
+    ".ttl": "turtle",
+    ".nt": "nt",
+    ".nq": "nquads",
+    ".trig": "trig",
+    ".jsonld": "json-ld",
+    ".rdf": "xml",
+    ".owl": "xml",
+}
+
+
+def rdf_format(path: Path) -> str:
+    """The rdflib parser name for ``path``, from its suffix."""
+    try:
+        return _FORMATS[path.suffix.lower()]
+    except KeyError:
+        raise InputError(f"{path}: unknown RDF file type {path.suffix!r} (expected one of {', '.join(_FORMATS)})")
+
+
+def _first_line(text: str) -> str:
+    return next((ln.strip() for ln in text.splitlines() if ln.strip()), text.strip())
+
+
+def parse_file(path: Path) -> Graph:
+    """Parse one RDF file into a new graph, or raise :class:`ParseError` naming file and line."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"{path}: no such file")
+    graph = Graph()
+    try:
+        graph.parse(path, format=rdf_format(path))
+    except BadSyntax as exc:
+        reason = re.sub(r"^Bad syntax \((.*)\) at \^ in:.*$", r"\1", str(exc._why), flags=re.S)
+        raise ParseError(str(path), exc.lines + 1 if exc.lines is not None else None, reason) from None
+    except UnicodeDecodeError as exc:
+        raise ParseError(str(path), None, f"not UTF-8 text ({exc.reason})") from None
+    except InputError:
+        raise
+    except Exception as exc:  # rdflib's other parsers raise assorted exception types
+        line = getattr(exc, "lineno", None) or getattr(exc, "line", None)
+        raise ParseError(str(path), line if isinstance(line, int) else None, _first_line(str(exc))) from None
+    return graph
+
+
+def expand_paths(items: Iterable[Path | str]) -> list[Path]:
+    """Files given on the command line: a directory stands for the RDF files directly in it."""
+    out: list[Path] = []
+    for item in items:
+        p = Path(item)
+        if p.is_dir():
+            found = sorted(f for f in p.iterdir() if f.suffix.lower() in _FORMATS)
+            if not found:
+                raise InputError(f"{p}: directory holds no RDF files")
+            out.extend(found)
+        elif p.exists():
+            out.append(p)
+        else:
+            raise InputError(f"{p}: no such file or directory")
+    return out
+
+
+def load(files: Iterable[Path]) -> Graph:
+    """Parse every file, then merge; nothing is merged unless every file parsed."""
+    parts = [parse_file(f) for f in files]
+    merged = bind_prefixes(Graph())
+    for part in parts:
+        merged += part
+    return merged
+
+
+def input_files(data: Iterable[Path | str] | None = None) -> list[Path]:
+    """Ontology files plus the data files (the shipped ones unless ``data`` names others)."""
+    data_paths = expand_paths(data) if data else paths.data_files()
+    return paths.ontology_files() + data_paths

@@ -1,0 +1,183 @@
+"""Packaged SPARQL queries: discover ``queries/*.rq``, read their headers, bind parameters, run.
+
+A header is a block of ``#+ key: value`` lines at the top of the file::
+
+    #+ summary: one line
+    #+ description: a paragraph
+    #+ param: NAME | TYPE | DEFAULT | description     (DEFAULT: a value, '-' optional, 'required')
+    #+ tags: a, b
+    #+ example: laborkg query NAME -p k=v
+
+Parameters are SPARQL variables bound by the engine (``initBindings``), never pasted into the
+query text. An ``iri`` parameter may be given as a full IRI, a prefixed name (``lkr:stps``) or a
+label / acronym in any language (``STPS``).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import Graph, Literal, URIRef, Variable
+from rdflib.namespace import RDFS, SKOS, XSD
+from rdflib.query import Result
+
+from . import paths
+from .errors import QueryError
+from .namespace import LKG, PREFIXES, sparql_prologue
+
+PARAM_TYPES = ("iri", "string", "language", "date", "year", "integer")
+_HEADER = re.compile(r"^#\+\s*(\w+)\s*:\s*(.*)$")
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    type: str
+    default: str | None
+    required: bool
+    description: str
+
+
+@dataclass
+class PackagedQuery:
+    name: str
+    path: Path
+    text: str
+    summary: str = ""
+    description: str = ""
+    params: list[Param] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    examples: list[str] = field(default_factory=list)
+
+    def param(self, name: str) -> Param:
+        for p in self.params:
+            if p.name == name:
+                return p
+        known = ", ".join(p.name for p in self.params) or "none"
+        raise QueryError(f"query {self.name!r} has no parameter {name!r} (parameters: {known})")
+
+
+def _parse_param(qname: str, spec: str) -> Param:
+    parts = [p.strip() for p in spec.split("|")]
+    if len(parts) != 4:
+        raise QueryError(f"query {qname!r}: malformed param header {spec!r} (want NAME | TYPE | DEFAULT | text)")
+    name, ptype, default, text = parts
+    if ptype not in PARAM_TYPES:
+        raise QueryError(f"query {qname!r}: parameter {name!r} has unknown type {ptype!r}")
+    required = default == "required"
+    return Param(name, ptype, None if default in ("-", "required") else default, required, text)
+
+
+def read_query(path: Path) -> PackagedQuery:
+    text = path.read_text(encoding="utf-8")
+    q = PackagedQuery(name=path.stem, path=path, text=text)
+    for line in text.splitlines():
+        m = _HEADER.match(line)
+        if not m:
+            if line.strip() and not line.startswith("#"):
+                break
+            continue
+        key, value = m.group(1), m.group(2).strip()
+        if key == "summary":
+            q.summary = value
+        elif key == "description":
+            q.description = value
+        elif key == "param":
+            q.params.append(_parse_param(q.name, value))
+        elif key == "tags":
+            q.tags = [t.strip() for t in value.split(",") if t.strip()]
+        elif key == "example":
+            q.examples.append(value)
+    return q
+
+
+def catalogue(directory: Path | None = None) -> dict[str, PackagedQuery]:
+    """Every packaged query, by name."""
+    directory = directory or paths.QUERIES_DIR
+    return {p.stem: read_query(p) for p in sorted(directory.glob("*.rq"))}
+
+
+def get(name: str) -> PackagedQuery:
+    cat = catalogue()
+    if name not in cat:
+        close = [n for n in cat if name.lower() in n or n in name.lower()]
+        hint = f"; did you mean {', '.join(close)}?" if close else "; 'laborkg queries' lists them"
+        raise QueryError(f"no packaged query named {name!r}{hint}")
+    return cat[name]
+
+
+# ---------------------------------------------------------------------------------------------
+# Parameters
+
+
+def resolve_iri(graph: Graph, value: str) -> URIRef:
+    """An IRI from a full IRI, a prefixed name, or a label/acronym (case-insensitive, any language)."""
+    value = value.strip()
+    if re.match(r"^https?://\S+$", value):
+        return URIRef(value)
+    m = re.match(r"^([A-Za-z][\w-]*):([\w.-]+)$", value)
+    if m and m.group(1) in PREFIXES:
+        return URIRef(str(PREFIXES[m.group(1)]) + m.group(2))
+    wanted = value.casefold()
+    found = set()
+    for prop in (RDFS.label, SKOS.prefLabel, SKOS.altLabel, LKG.acronym, SKOS.notation):
+        for s, o in graph.subject_objects(prop):
+            if isinstance(s, URIRef) and isinstance(o, Literal) and str(o).casefold() == wanted:
+                found.add(s)
+    if not found:
+        raise QueryError(f"nothing in the graph is labelled {value!r} (give an IRI, a prefixed name, a label or an acronym)")
+    if len(found) > 1:
+        names = ", ".join(sorted(str(f) for f in found))
+        raise QueryError(f"{value!r} is ambiguous: it labels {names}")
+    return found.pop()
+
+
+def convert(graph: Graph, param: Param, raw: str):
+    """The RDF term for a raw parameter value, or :class:`QueryError` saying why not."""
+    t = param.type
+    if t == "iri":
+        return resolve_iri(graph, raw)
+    if t == "string":
+        return Literal(raw)
+    if t == "language":
+        if not re.fullmatch(r"[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*", raw):
+            raise QueryError(f"parameter {param.name!r}: {raw!r} is not a language tag (e.g. en, es)")
+        return Literal(raw.lower())
+    if t == "date":
+        try:
+            return Literal(_dt.date.fromisoformat(raw), datatype=XSD.date)
+        except ValueError:
+            raise QueryError(f"parameter {param.name!r}: {raw!r} is not a date (YYYY-MM-DD)") from None
+    if t == "year":
+        if not re.fullmatch(r"\d{4}", raw):
+            raise QueryError(f"parameter {param.name!r}: {raw!r} is not a year (YYYY)")
+        return Literal(raw, datatype=XSD.gYear)
+    if t == "integer":
+        if not re.fullmatch(r"[+-]?\d+", raw):
+            raise QueryError(f"parameter {param.name!r}: {raw!r} is not an integer")
+        return Literal(int(raw))
+    raise QueryError(f"parameter {param.name!r}: unknown type {t!r}")
+
+
+def bindings(graph: Graph, query: PackagedQuery, raw: dict[str, str]) -> dict[Variable, object]:
+    for name in raw:
+        query.param(name)  # unknown names are errors
+    out: dict[Variable, object] = {}
+    for p in query.params:
+        value = raw.get(p.name, p.default)
+        if value is None:
+            if p.required:
+                raise QueryError(f"query {query.name!r} needs parameter {p.name!r} ({p.description}); give -p {p.name}=…")
+            continue
+        out[Variable(p.name)] = convert(graph, p, value)
+    return out
+
+
+def run(graph: Graph, name: str, params: dict[str, str] | None = None) -> Result:
+    """Run the packaged query ``name`` on ``graph`` with ``params`` bound by the engine."""
+    query = get(name)
+    init = bindings(graph, query, params or {})
+    return graph.query(sparql_prologue() + query.text, initBindings=init)

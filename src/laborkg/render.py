@@ -1,0 +1,166 @@
+"""Query results for people (tables with labels, amounts and dates formatted) and for machines
+(SPARQL JSON, CSV, TSV: exact terms, nothing rounded or relabelled)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+import textwrap
+from decimal import Decimal, InvalidOperation
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import RDFS, SKOS, XSD
+from rdflib.query import Result
+
+from .namespace import LKG, PREFIXES
+
+FORMATS = ("table", "csv", "tsv", "json")
+_MONTHS = {
+    "en": ["January", "February", "March", "April", "May", "June", "July", "August", "September",
+           "October", "November", "December"],
+    "es": ["enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre",
+           "octubre", "noviembre", "diciembre"],
+}
+
+
+class Labeller:
+    """Labels of IRIs in one language, falling back to English, then any label, then a short name."""
+
+    def __init__(self, graph: Graph, lang: str = "en") -> None:
+        self.graph = graph
+        self.lang = lang
+
+    def short(self, iri: str) -> str:
+        best = ""
+        for prefix, ns in PREFIXES.items():
+            if iri.startswith(str(ns)) and len(str(ns)) > len(best):
+                best, name = str(ns), f"{prefix}:{iri[len(str(ns)):]}"
+        return name if best else f"<{iri}>"
+
+    def label(self, node) -> str:
+        labels = {}
+        for lit in self.graph.objects(node, RDFS.label):
+            labels.setdefault(lit.language or "", str(lit))
+        for lang in (self.lang, "en", ""):
+            if lang in labels:
+                text = labels[lang]
+                break
+        else:
+            text = next(iter(labels.values()), None) or self.short(str(node))
+        acronym = self.graph.value(node, LKG.acronym)
+        if acronym is not None and str(acronym) not in text:
+            text = f"{text} ({acronym})"
+        return text
+
+    def term(self, node) -> str:
+        if node is None:
+            return ""
+        if isinstance(node, URIRef):
+            notation = self.graph.value(node, SKOS.notation)
+            if self.graph.value(node, RDFS.label) is None and notation is not None:
+                return str(notation)
+            return self.label(node)
+        if isinstance(node, BNode):
+            return "_:" + str(node)
+        return self.literal(node)
+
+    def literal(self, lit: Literal) -> str:
+        dt = lit.datatype
+        text = str(lit)
+        if dt in (XSD.decimal, XSD.integer, XSD.nonNegativeInteger, XSD.positiveInteger):
+            try:
+                d = Decimal(text)
+            except InvalidOperation:
+                return text
+            d = d.quantize(Decimal(1)) if d == d.to_integral_value() else d.normalize()
+            return f"{d:,}"
+        if dt == XSD.gYearMonth and len(text) == 7:
+            year, month = text.split("-")
+            if month.isdigit() and 1 <= int(month) <= 12:
+                name = _MONTHS.get(self.lang, _MONTHS["en"])[int(month) - 1]
+                return f"{name} {year}" if self.lang != "es" else f"{name} de {year}"
+        if dt == XSD.boolean:
+            return {"true": "yes", "false": "no"}.get(text, text) if self.lang != "es" else {
+                "true": "sí", "false": "no"}.get(text, text)
+        return text
+
+
+def _passages(node) -> list[str]:
+    """Passage IRIs in a cell: one passage IRI, or a space-separated list (GROUP_CONCAT)."""
+    if node is None or isinstance(node, BNode):
+        return []
+    parts = str(node).split()
+    lkp = str(PREFIXES["lkp"])
+    return parts if parts and all(p.startswith(lkp) for p in parts) else []
+
+
+def table(result: Result, graph: Graph, lang: str = "en", width: int | None = None) -> str:
+    """A table of labels (vertical records when too wide), with source passages as footnotes."""
+    lab = Labeller(graph, lang)
+    cols = [str(v) for v in result.vars]
+    notes: list[URIRef] = []
+    cells: list[list[str]] = []
+    for row in result:
+        line = []
+        for node in row:
+            refs = []
+            for iri in _passages(node):
+                if URIRef(iri) not in notes:
+                    notes.append(URIRef(iri))
+                refs.append(str(notes.index(URIRef(iri)) + 1))
+            line.append("[" + ", ".join(refs) + "]" if refs else lab.term(node))
+        cells.append(line)
+    width = width or shutil.get_terminal_size((120, 24)).columns
+    out = io.StringIO()
+    widths = [max([len(c)] + [len(r[i]) for r in cells]) for i, c in enumerate(cols)]
+    if sum(widths) + 3 * len(cols) <= width:
+        out.write(" | ".join(c.ljust(w) for c, w in zip(cols, widths)).rstrip() + "\n")
+        out.write("-+-".join("-" * w for w in widths) + "\n")
+        for r in cells:
+            out.write(" | ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() + "\n")
+    else:
+        key = max(len(c) for c in cols)
+        for n, r in enumerate(cells, 1):
+            out.write(f"-[ {n} ]" + "-" * max(0, min(width, 60) - 8) + "\n")
+            for c, v in zip(cols, r):
+                wrapped = textwrap.wrap(v, max(20, width - key - 3)) or [""]
+                out.write(f"{c.ljust(key)} | {wrapped[0]}\n")
+                for more in wrapped[1:]:
+                    out.write(f"{' ' * key} | {more}\n")
+    out.write(f"({len(cells)} row{'s' if len(cells) != 1 else ''})\n")
+    if notes:
+        out.write("\nSources:\n")
+        for n, ref in enumerate(notes, 1):
+            doc = graph.value(ref, LKG.inDocument)
+            fname = graph.value(doc, LKG.fileName) if doc is not None else None
+            quote = graph.value(ref, LKG.quote)
+            head = f"[{n}] seeds/{fname}: " if fname else f"[{n}] "
+            body = f"“{quote}”" if quote is not None else str(ref)
+            out.write(textwrap.fill(head + body, width=max(40, width), subsequent_indent="    ") + "\n")
+    return out.getvalue()
+
+
+def _nt(node) -> str:
+    return "" if node is None else node.n3()
+
+
+def machine(result: Result, fmt: str) -> str:
+    """SPARQL 1.1 JSON / CSV / TSV results: exact terms, no labels, no rounding."""
+    if fmt == "json":
+        return json.dumps(json.loads(result.serialize(format="json")), ensure_ascii=False, indent=2) + "\n"
+    cols = [str(v) for v in result.vars]
+    buf = io.StringIO()
+    if fmt == "csv":
+        w = csv.writer(buf, lineterminator="\r\n")
+        w.writerow(cols)
+        for row in result:
+            w.writerow(["" if v is None else str(v) for v in row])
+        return buf.getvalue()
+    if fmt == "tsv":
+        buf.write("\t".join("?" + c for c in cols) + "\n")
+        for row in result:
+            buf.write("\t".join(_nt(v) for v in row) + "\n")
+        return buf.getvalue()
+    raise ValueError(fmt)

@@ -1,0 +1,127 @@
+"""SHACL shapes and violation queries over the closure, turned into a typed report.
+
+pySHACL runs with inference off on the precomputed OWL RL closure (inference inside pySHACL is
+slower and can hide real violations). Each ``queries/checks/*-violation.rq`` must return no rows;
+each row it returns is a violation too.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pyshacl import validate as shacl_validate
+from rdflib import Graph, URIRef
+from rdflib.namespace import RDF
+
+from . import paths
+from .graph import load
+from .namespace import PREFIXES, SH, sparql_prologue
+
+
+@dataclass(frozen=True, order=True)
+class Violation:
+    """One reason the data does not conform."""
+
+    focus: str
+    path: str | None
+    component: str
+    shape: str | None
+    value: str | None = None
+    message: str = ""
+    severity: str = "Violation"
+
+
+@dataclass
+class ValidationReport:
+    violations: list[Violation] = field(default_factory=list)
+
+    @property
+    def conforms(self) -> bool:
+        return not self.violations
+
+    def text(self, shorten=None) -> str:
+        """A report for people: one block per violation, sorted by focus node."""
+        short = shorten or (lambda x: x)
+        if self.conforms:
+            return "Conforms: no violations."
+        lines = [f"Does not conform: {len(self.violations)} violation(s)."]
+        for v in sorted(self.violations):
+            where = short(v.focus) + (f"  {short(v.path)}" if v.path else "")
+            lines.append(f"- {v.severity}: {where}")
+            if v.message:
+                lines.append(f"    {v.message}")
+            if v.value is not None:
+                lines.append(f"    value: {short(v.value)}")
+            lines.append(f"    ({short(v.component)}; shape {short(v.shape) if v.shape else '-'})")
+        return "\n".join(lines)
+
+
+def shapes_graph(files: list[Path] | None = None) -> Graph:
+    return load(files if files is not None else paths.shape_files())
+
+
+def _path_text(graph: Graph, node) -> str | None:
+    if node is None:
+        return None
+    if isinstance(node, URIRef):
+        return str(node)
+    return node.n3()  # a complex SHACL path is a blank-node structure; show it as is
+
+
+def _shacl(closure: Graph, shapes: Graph) -> list[Violation]:
+    _conforms, results, _text = shacl_validate(
+        closure, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True
+    )
+    out = []
+    for result in results.subjects(RDF.type, SH.ValidationResult):
+        def one(p):
+            return results.value(result, p)
+
+        value = one(SH.value)
+        messages = sorted(str(m) for m in results.objects(result, SH.resultMessage))
+        out.append(
+            Violation(
+                focus=str(one(SH.focusNode)),
+                path=_path_text(results, one(SH.resultPath)),
+                component=str(one(SH.sourceConstraintComponent)),
+                shape=str(one(SH.sourceShape)) if isinstance(one(SH.sourceShape), URIRef) else None,
+                value=None if value is None else str(value),
+                message=messages[0] if messages else "",
+                severity=str(one(SH.resultSeverity)).rsplit("#", 1)[-1],
+            )
+        )
+    return out
+
+
+def check_files() -> list[Path]:
+    return sorted(paths.CHECKS_DIR.glob("*-violation.rq"))
+
+
+def _checks(closure: Graph, files: list[Path]) -> list[Violation]:
+    out = []
+    for f in files:
+        text = f.read_text(encoding="utf-8")
+        for row in closure.query(sparql_prologue() + text):
+            d = row.asdict()
+            out.append(
+                Violation(
+                    focus=str(d.get("focus", "")),
+                    path=str(d["path"]) if d.get("path") is not None else None,
+                    component=f"check:{f.stem}",
+                    shape=None,
+                    value=str(d["value"]) if d.get("value") is not None else None,
+                    message=str(d.get("message", "")),
+                )
+            )
+    return out
+
+
+def validate(closure: Graph, shapes: Graph | None = None, checks: list[Path] | None = None) -> ValidationReport:
+    """Validate a closure with the shapes and the violation queries."""
+    shapes = shapes if shapes is not None else shapes_graph()
+    checks = checks if checks is not None else check_files()
+    return ValidationReport(_shacl(closure, shapes) + _checks(closure, checks))
+
+
+__all__ = ["Violation", "ValidationReport", "validate", "shapes_graph", "PREFIXES"]
