@@ -16,7 +16,7 @@ from rdflib.namespace import RDF
 
 from . import paths
 from .graph import load
-from .namespace import PREFIXES, SH, sparql_prologue
+from .namespace import LKG, PREFIXES, SH, sparql_prologue
 
 
 @dataclass(frozen=True, order=True)
@@ -117,11 +117,40 @@ def _checks(closure: Graph, files: list[Path]) -> list[Violation]:
     return out
 
 
+def quote_violations(graph: Graph, seeds_dir: Path | None = None) -> list[Violation]:
+    """Passages whose quote is not found character for character in the seed they cite."""
+    seeds_dir = seeds_dir or paths.SEEDS_DIR
+    texts: dict[str, str | None] = {}
+    out = []
+    for passage in graph.subjects(RDF.type, LKG.SourcePassage):
+        doc = graph.value(passage, LKG.inDocument)
+        fname = graph.value(doc, LKG.fileName) if doc is not None else None
+        quote = graph.value(passage, LKG.quote)
+        if fname is None or quote is None:
+            continue  # the shapes report missing documents and quotes
+        if str(fname) not in texts:
+            f = seeds_dir / str(fname)
+            texts[str(fname)] = f.read_text(encoding="utf-8") if f.is_file() else None
+        text = texts[str(fname)]
+        offset = graph.value(passage, LKG.charOffset)
+        if text is None:
+            problem = f"cites seeds/{fname}, which does not exist"
+        elif str(quote) not in text:
+            problem = f"quote is not verbatim in seeds/{fname}"
+        elif offset is not None and text[int(offset):int(offset) + len(str(quote))] != str(quote):
+            problem = f"quote is in seeds/{fname} but not at offset {offset}"
+        else:
+            continue
+        out.append(Violation(focus=str(passage), path=str(LKG.quote), component="check:quote-verbatim",
+                             shape=None, value=str(quote)[:200], message=problem))
+    return out
+
+
 def validate(closure: Graph, shapes: Graph | None = None, checks: list[Path] | None = None) -> ValidationReport:
-    """Validate a closure with the shapes and the violation queries."""
+    """Validate a closure with the shapes, the violation queries and the verbatim-quote check."""
     shapes = shapes if shapes is not None else shapes_graph()
     checks = checks if checks is not None else check_files()
-    return ValidationReport(_shacl(closure, shapes) + _checks(closure, checks))
+    return ValidationReport(_shacl(closure, shapes) + _checks(closure, checks) + quote_violations(closure))
 
 
 __all__ = ["Violation", "ValidationReport", "validate", "shapes_graph", "PREFIXES"]
