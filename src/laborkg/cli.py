@@ -92,8 +92,8 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _load(args) -> Graph:
-    return closure(input_files(args.data), use_cache=not args.no_cache)
+def _load(args, for_validation: bool = False) -> Graph:
+    return closure(input_files(args.data), use_cache=not args.no_cache, for_validation=for_validation)
 
 
 def _params(pairs: list[str]) -> dict[str, str]:
@@ -139,7 +139,7 @@ def cmd_queries(args, out) -> int:
 
 
 def cmd_validate(args, out) -> int:
-    graph = _load(args)
+    graph = _load(args, for_validation=True)
     report = validate(graph)
     if args.format == "json":
         out.write(json.dumps({"conforms": report.conforms,

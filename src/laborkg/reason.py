@@ -4,6 +4,11 @@ The closure is what queries and validation read. It is computed with owlrl (the 
 implementation in Python), then tidied: triples owlrl adds about literals as subjects and the
 reflexive ``owl:sameAs`` / equivalence / subclass triples carry no information and are dropped.
 
+Validation reads a second closure, computed the same way from the ontology *without* its
+``rdfs:domain`` / ``rdfs:range`` axioms: otherwise a range axiom would retype a wrongly used node
+(a law given as a funder would become an agent) and the shapes could never catch the mistake.
+Every other entailment (subclasses, subproperties, inverses, chains, symmetry, transitivity) is kept.
+
 The cache key is the SHA-256 of every input file's name and bytes, plus the versions of laborkg,
 rdflib and owlrl; the closure is stored as N-Triples under the cache directory and written
 atomically. A hit parses that file and never calls the reasoner.
@@ -45,10 +50,10 @@ def cache_dir() -> Path:
     return (Path(xdg) if xdg else Path.home() / ".cache") / "laborkg"
 
 
-def inputs_key(files: Iterable[Path]) -> str:
+def inputs_key(files: Iterable[Path], mode: str = "query") -> str:
     """SHA-256 over the inputs' names and contents and the versions that shape the closure."""
     h = hashlib.sha256()
-    for part in (CLOSURE_VERSION, _version("rdflib"), _version("owlrl")):
+    for part in (CLOSURE_VERSION, mode, _version("rdflib"), _version("owlrl")):
         h.update(part.encode() + b"\0")
     for f in files:
         h.update(Path(f).name.encode() + b"\0")
@@ -81,9 +86,13 @@ def _write_atomically(graph: Graph, target: Path) -> None:
         raise
 
 
-def closure(files: list[Path], use_cache: bool = True) -> Graph:
-    """The tidied OWL RL closure of ``files``, from the cache when the inputs are unchanged."""
-    cached = cache_dir() / f"closure-{inputs_key(files)}.nt"
+def closure(files: list[Path], use_cache: bool = True, for_validation: bool = False) -> Graph:
+    """The tidied OWL RL closure of ``files``, from the cache when the inputs are unchanged.
+
+    ``for_validation`` drops ``rdfs:domain`` and ``rdfs:range`` axioms before reasoning (see above).
+    """
+    mode = "validation" if for_validation else "query"
+    cached = cache_dir() / f"closure-{mode}-{inputs_key(files, mode)}.nt"
     if use_cache and cached.is_file():
         graph = bind_prefixes(Graph())
         try:
@@ -91,7 +100,11 @@ def closure(files: list[Path], use_cache: bool = True) -> Graph:
             return graph
         except Exception:  # a damaged cache file is rebuilt, never trusted
             cached.unlink(missing_ok=True)
-    graph = owl_rl_closure(load(files))
+    graph = load(files)
+    if for_validation:
+        graph.remove((None, RDFS.domain, None))
+        graph.remove((None, RDFS.range, None))
+    graph = owl_rl_closure(graph)
     if use_cache:
         try:
             _write_atomically(graph, cached)

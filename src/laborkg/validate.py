@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pyshacl import validate as shacl_validate
-from rdflib import Graph, URIRef
-from rdflib.namespace import RDF
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF, XSD
 
 from . import paths
 from .graph import load
@@ -42,7 +42,9 @@ class ValidationReport:
 
     def text(self, shorten=None) -> str:
         """A report for people: one block per violation, sorted by focus node."""
-        short = shorten or (lambda x: x)
+        def short(x: str) -> str:
+            return shorten(x) if shorten and x.startswith("http") else x
+
         if self.conforms:
             return "Conforms: no violations."
         lines = [f"Does not conform: {len(self.violations)} violation(s)."]
@@ -74,21 +76,21 @@ def _shacl(closure: Graph, shapes: Graph) -> list[Violation]:
         closure, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True
     )
     out = []
-    for result in results.subjects(RDF.type, SH.ValidationResult):
-        def one(p):
-            return results.value(result, p)
-
-        value = one(SH.value)
+    # Only the report's own results: nested sh:detail results repeat them from inside sh:node shapes.
+    top = [r for rep in results.subjects(RDF.type, SH.ValidationReport) for r in results.objects(rep, SH.result)]
+    for result in top:
+        value = results.value(result, SH.value)
+        shape = results.value(result, SH.sourceShape)
         messages = sorted(str(m) for m in results.objects(result, SH.resultMessage))
         out.append(
             Violation(
-                focus=str(one(SH.focusNode)),
-                path=_path_text(results, one(SH.resultPath)),
-                component=str(one(SH.sourceConstraintComponent)),
-                shape=str(one(SH.sourceShape)) if isinstance(one(SH.sourceShape), URIRef) else None,
+                focus=str(results.value(result, SH.focusNode)),
+                path=_path_text(results, results.value(result, SH.resultPath)),
+                component=str(results.value(result, SH.sourceConstraintComponent)),
+                shape=str(shape) if isinstance(shape, URIRef) else None,
                 value=None if value is None else str(value),
                 message=messages[0] if messages else "",
-                severity=str(one(SH.resultSeverity)).rsplit("#", 1)[-1],
+                severity=str(results.value(result, SH.resultSeverity)).rsplit("#", 1)[-1],
             )
         )
     return out
@@ -137,7 +139,8 @@ def quote_violations(graph: Graph, seeds_dir: Path | None = None) -> list[Violat
             problem = f"cites seeds/{fname}, which does not exist"
         elif str(quote) not in text:
             problem = f"quote is not verbatim in seeds/{fname}"
-        elif offset is not None and text[int(offset):int(offset) + len(str(quote))] != str(quote):
+        elif (isinstance(offset, Literal) and offset.datatype == XSD.integer and int(offset) >= 0
+              and text[int(offset):int(offset) + len(str(quote))] != str(quote)):
             problem = f"quote is in seeds/{fname} but not at offset {offset}"
         else:
             continue
