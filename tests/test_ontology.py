@@ -12,8 +12,15 @@ from laborkg.graph import load
 from laborkg.namespace import LKC, LKG, is_own_term
 
 DECLARING_TYPES = {
-    OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty,
-    SKOS.ConceptScheme, LKG.ActivityStatus, LKG.OrganisationRoleType, LKG.Currency, LKG.UnitOfMeasure,
+    OWL.Class,
+    OWL.ObjectProperty,
+    OWL.DatatypeProperty,
+    OWL.AnnotationProperty,
+    SKOS.ConceptScheme,
+    LKG.ActivityStatus,
+    LKG.OrganisationRoleType,
+    LKG.Currency,
+    LKG.UnitOfMeasure,
 }
 
 
@@ -29,7 +36,9 @@ def own_terms(g: Graph) -> set[URIRef]:
 def test_ontology_declares_many_terms(onto):
     terms = own_terms(onto)
     assert len([t for t in terms if (t, RDF.type, OWL.Class) in onto]) >= 60
-    assert len([t for t in terms if str(t).startswith(str(LKG)) and (t, RDF.type, OWL.Class) not in onto]) >= 100
+    assert (
+        len([t for t in terms if str(t).startswith(str(LKG)) and (t, RDF.type, OWL.Class) not in onto]) >= 100
+    )
 
 
 def test_every_term_has_english_and_spanish_labels_and_a_definition(onto):
@@ -38,7 +47,9 @@ def test_every_term_has_english_and_spanish_labels_and_a_definition(onto):
         langs = {lit.language for lit in onto.objects(term, RDFS.label) if isinstance(lit, Literal)}
         if not {"en", "es"} <= langs:
             problems.append(f"{term}: labels in {sorted(x or '-' for x in langs)}")
-        defs = [d for d in onto.objects(term, SKOS.definition) if isinstance(d, Literal) and d.language == "en"]
+        defs = [
+            d for d in onto.objects(term, SKOS.definition) if isinstance(d, Literal) and d.language == "en"
+        ]
         if len(defs) != 1:
             problems.append(f"{term}: {len(defs)} English definitions")
         for lang in ("en", "es"):
@@ -110,8 +121,10 @@ def test_the_model_can_say_what_the_seeds_say(onto, name):
 
 
 def test_code_lists_hold_the_iati_and_iso_codes(onto):
-    status = {str(onto.value(c, SKOS.notation)): str(onto.value(c, RDFS.label))
-              for c in onto.subjects(RDF.type, LKG.ActivityStatus)}
+    status = {
+        str(onto.value(c, SKOS.notation)): str(onto.value(c, RDFS.label))
+        for c in onto.subjects(RDF.type, LKG.ActivityStatus)
+    }
     assert status["5"] == "Cancelled" and status["6"] == "Suspended" and len(status) == 6
     roles = {str(onto.value(c, SKOS.notation)) for c in onto.subjects(RDF.type, LKG.OrganisationRoleType)}
     assert roles == {"1", "2", "3", "4"}

@@ -19,13 +19,20 @@ SEED_SUMS = Path(__file__).parent / "seeds.sha256"
 def _passages(graph):
     for p in graph.subjects(RDF.type, LKG.SourcePassage):
         doc = graph.value(p, LKG.inDocument)
-        yield p, str(graph.value(doc, LKG.fileName)), graph.value(p, LKG.quote), graph.value(p, LKG.charOffset)
+        yield (
+            p,
+            str(graph.value(doc, LKG.fileName)),
+            graph.value(p, LKG.quote),
+            graph.value(p, LKG.charOffset),
+        )
 
 
 def test_seed_files_are_unchanged():
     """seeds/ holds the five documents and the index byte for byte (checksums recorded at copy time)."""
     expected = dict(line.split("  ", 1)[::-1] for line in SEED_SUMS.read_text().splitlines() if line.strip())
-    actual = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in paths.SEEDS_DIR.iterdir() if p.is_file()}
+    actual = {
+        p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in paths.SEEDS_DIR.iterdir() if p.is_file()
+    }
     assert actual == expected
 
 
@@ -50,7 +57,7 @@ def test_every_quote_occurs_verbatim_in_its_seed(data_graph):
         text = seed.read_text(encoding="utf-8")
         if quote is None or str(quote) not in text:
             missing.append(f"{passage}: {quote!s:.80}")
-        elif offset is not None and text[int(offset):int(offset) + len(str(quote))] != str(quote):
+        elif offset is not None and text[int(offset) : int(offset) + len(str(quote))] != str(quote):
             missing.append(f"{passage}: not at offset {offset}")
     assert count > 0
     assert not missing, "quotes not found verbatim:\n" + "\n".join(missing)

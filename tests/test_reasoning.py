@@ -18,8 +18,15 @@ ORG = "http://www.w3.org/ns/org#"
 
 def test_subclass_typing(kg):
     types = set(kg.objects(LKR.stps, RDF.type))
-    for cls in (LKG.GovernmentAgency, LKG.Organisation, LKG.Agent, LKG.NamedEntity, LKG.Resource,
-                URIRef(ORG + "Organization"), URIRef("http://www.w3.org/ns/prov#Agent")):
+    for cls in (
+        LKG.GovernmentAgency,
+        LKG.Organisation,
+        LKG.Agent,
+        LKG.NamedEntity,
+        LKG.Resource,
+        URIRef(ORG + "Organization"),
+        URIRef("http://www.w3.org/ns/prov#Agent"),
+    ):
         assert cls in types, cls
 
 
@@ -47,8 +54,11 @@ def test_acronyms_are_alternative_labels(kg):
 def test_subproperties_reach_standard_terms(kg):
     assert (LKR.stps, URIRef("http://www.w3.org/ns/org#memberOf"), None) not in kg  # nothing invented
     assert (LKR["diplomado-launch-2025-02-04"], URIRef("https://schema.org/attendee"), LKR.stps) in kg
-    assert (LKR["funding-us-ta-programs-2019-2025"], URIRef("https://schema.org/funder"),
-            LKR["us-government"]) in kg
+    assert (
+        LKR["funding-us-ta-programs-2019-2025"],
+        URIRef("https://schema.org/funder"),
+        LKR["us-government"],
+    ) in kg
 
 
 SYNTHETIC = """
@@ -111,6 +121,7 @@ def test_closure_is_cached_and_not_recomputed(tmp_path, monkeypatch):
     assert calls == [1]
     second = reason.closure(files)
     assert calls == [1], "the closure was recomputed although nothing changed"
+
     def ground(g):
         return {t for t in g if not any(isinstance(n, BNode) for n in t)}
 

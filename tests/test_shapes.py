@@ -81,13 +81,18 @@ def test_every_shape_and_check_has_a_failing_fixture():
     # Node shapes used only through sh:node from others are exercised through the shapes using them.
     used_via_node = set(shapes.objects(None, SH.node))
     # Node shapes that only group property shapes report through those property shapes.
-    groups = {s for s in _named_shapes(shapes)
-              if (s, RDF.type, SH.NodeShape) in shapes
-              and all(shapes.value(s, p) is None for p in (SH.sparql, SH.node, SH["or"], SH.message))}
+    groups = {
+        s
+        for s in _named_shapes(shapes)
+        if (s, RDF.type, SH.NodeShape) in shapes
+        and all(shapes.value(s, p) is None for p in (SH.sparql, SH.node, SH["or"], SH.message))
+    }
     missing = {str(s) for s in _named_shapes(shapes) - used_via_node - groups} - failing_shapes
     assert not missing, f"shapes without a non-conforming fixture: {sorted(missing)}"
     for s in used_via_node:
-        assert any((x, SH.node, s) in shapes and str(x) in failing_shapes for x in shapes.subjects(SH.node, s)), s
+        assert any(
+            (x, SH.node, s) in shapes and str(x) in failing_shapes for x in shapes.subjects(SH.node, s)
+        ), s
     want_checks = {f"check:{f.stem}" for f in check_files()} | {"check:quote-verbatim"}
     assert want_checks <= failing_checks, want_checks - failing_checks
 
@@ -95,9 +100,14 @@ def test_every_shape_and_check_has_a_failing_fixture():
 def test_every_shape_has_a_conforming_focus_in_the_good_fixture():
     """Each node shape targets something in good.ttl and each property shape's path has values there."""
     shapes = load(paths.shape_files())
-    g = closure(paths.ontology_files() + [paths.DATA_DIR / "sources.ttl", FIXTURES / "good.ttl"], for_validation=True)
-    fixture_subjects = {s for s in load([FIXTURES / "good.ttl", paths.DATA_DIR / "sources.ttl"]).subjects()
-                        if isinstance(s, URIRef)}
+    g = closure(
+        paths.ontology_files() + [paths.DATA_DIR / "sources.ttl", FIXTURES / "good.ttl"], for_validation=True
+    )
+    fixture_subjects = {
+        s
+        for s in load([FIXTURES / "good.ttl", paths.DATA_DIR / "sources.ttl"]).subjects()
+        if isinstance(s, URIRef)
+    }
 
     def targets(shape) -> set:
         out = set()
@@ -118,4 +128,6 @@ def test_every_shape_has_a_conforming_focus_in_the_good_fixture():
         foci = set().union(*(targets(p) for p in parents)) if parents else set()
         assert foci, f"{shape}: no focus node in good.ttl"
         if isinstance(path, URIRef) and not isinstance(shape, BNode):
-            assert any(g.value(f, path) is not None for f in foci), f"{shape}: {path} has no value in good.ttl"
+            assert any(g.value(f, path) is not None for f in foci), (
+                f"{shape}: {path} has no value in good.ttl"
+            )

@@ -46,17 +46,24 @@ def _version() -> str:
 
 def _graph_options(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("graph")
-    g.add_argument("--data", action="append", metavar="PATH",
-                   help="instance data file or directory to use instead of the shipped data/ (repeatable)")
-    g.add_argument("--no-cache", action="store_true",
-                   help="recompute the OWL RL closure instead of reading it from the cache")
+    g.add_argument(
+        "--data",
+        action="append",
+        metavar="PATH",
+        help="instance data file or directory to use instead of the shipped data/ (repeatable)",
+    )
+    g.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="recompute the OWL RL closure instead of reading it from the cache",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="laborkg",
         description="A sourced knowledge graph of US–Mexico labor cooperation: validate it, "
-                    "count what it holds, and ask it packaged questions.",
+        "count what it holds, and ask it packaged questions.",
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -64,29 +71,59 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
 
-    p = sub.add_parser("query", help="run a packaged query", description="Run a packaged query on the graph.",
-                       epilog="'laborkg queries' lists the packaged queries and their parameters.")
+    p = sub.add_parser(
+        "query",
+        help="run a packaged query",
+        description="Run a packaged query on the graph.",
+        epilog="'laborkg queries' lists the packaged queries and their parameters.",
+    )
     p.add_argument("name", help="packaged query name, e.g. agencies-lost-support")
-    p.add_argument("-p", "--param", action="append", default=[], metavar="NAME=VALUE",
-                   help="query parameter (repeatable); an IRI parameter also takes a label or acronym")
-    p.add_argument("--format", choices=render.FORMATS, default="table",
-                   help="table for people (labels, formatted numbers, sources as footnotes); "
-                        "csv, tsv, json (SPARQL 1.1 results) for machines. Default: table")
-    p.add_argument("--lang", choices=("en", "es"), default="en", help="language of labels in tables (default en)")
+    p.add_argument(
+        "-p",
+        "--param",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="query parameter (repeatable); an IRI parameter also takes a label or acronym",
+    )
+    p.add_argument(
+        "--format",
+        choices=render.FORMATS,
+        default="table",
+        help="table for people (labels, formatted numbers, sources as footnotes); "
+        "csv, tsv, json (SPARQL 1.1 results) for machines. Default: table",
+    )
+    p.add_argument(
+        "--lang", choices=("en", "es"), default="en", help="language of labels in tables (default en)"
+    )
     _graph_options(p)
 
-    p = sub.add_parser("queries", help="list the packaged queries",
-                       description="List the packaged queries with their parameters.")
-    p.add_argument("--format", choices=("table", "json"), default="table")
+    p = sub.add_parser(
+        "queries",
+        help="list the packaged queries",
+        description="List the packaged queries with their parameters.",
+    )
+    p.add_argument(
+        "--format",
+        choices=("table", "json", "markdown"),
+        default="table",
+        help="markdown prints the catalogue table kept in the README",
+    )
 
-    p = sub.add_parser("validate", help="check the data against the SHACL shapes and violation queries",
-                       description="Validate ontology + data (after OWL RL reasoning) with shapes/ and "
-                                   "queries/checks/. Exit 0 conforms, 1 violations, 2 bad input.")
+    p = sub.add_parser(
+        "validate",
+        help="check the data against the SHACL shapes and violation queries",
+        description="Validate ontology + data (after OWL RL reasoning) with shapes/ and "
+        "queries/checks/. Exit 0 conforms, 1 violations, 2 bad input.",
+    )
     p.add_argument("--format", choices=("text", "json"), default="text")
     _graph_options(p)
 
-    p = sub.add_parser("stats", help="entities by class and by source document",
-                       description="Count what the graph holds, by class and by source document.")
+    p = sub.add_parser(
+        "stats",
+        help="entities by class and by source document",
+        description="Count what the graph holds, by class and by source document.",
+    )
     p.add_argument("--format", choices=("table", "json"), default="table")
     _graph_options(p)
     return parser
@@ -125,9 +162,21 @@ def cmd_query(args, out) -> int:
 def cmd_queries(args, out) -> int:
     cat = q.catalogue()
     if args.format == "json":
-        data = [{"name": x.name, "summary": x.summary, "description": x.description, "tags": x.tags,
-                 "params": [vars(p) for p in x.params], "examples": x.examples} for x in cat.values()]
+        data = [
+            {
+                "name": x.name,
+                "summary": x.summary,
+                "description": x.description,
+                "tags": x.tags,
+                "params": [vars(p) for p in x.params],
+                "examples": x.examples,
+            }
+            for x in cat.values()
+        ]
         out.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+        return 0
+    if args.format == "markdown":
+        out.write(markdown_catalogue(cat))
         return 0
     width = max(len(n) for n in cat) if cat else 0
     for x in cat.values():
@@ -138,12 +187,32 @@ def cmd_queries(args, out) -> int:
     return 0
 
 
+def markdown_catalogue(cat: dict[str, q.PackagedQuery]) -> str:
+    """The README's table of packaged queries, generated from the query headers."""
+    lines = ["| query | answers | parameters |", "|---|---|---|"]
+    for x in cat.values():
+        params = (
+            "<br>".join(
+                f"`{p.name}` ({p.type}{', default ' + p.default if p.default else ''}{', required' if p.required else ''})"
+                for p in x.params
+            )
+            or "–"
+        )
+        lines.append(f"| `{x.name}` | {x.summary} | {params} |")
+    return "\n".join(lines) + "\n"
+
+
 def cmd_validate(args, out) -> int:
     graph = _load(args, for_validation=True)
     report = validate(graph)
     if args.format == "json":
-        out.write(json.dumps({"conforms": report.conforms,
-                              "violations": [vars(v) for v in sorted(report.violations)]}, indent=2) + "\n")
+        out.write(
+            json.dumps(
+                {"conforms": report.conforms, "violations": [vars(v) for v in sorted(report.violations)]},
+                indent=2,
+            )
+            + "\n"
+        )
     else:
         out.write(report.text(shorten=render.Labeller(graph).short) + "\n")
     return 0 if report.conforms else 1
@@ -154,15 +223,28 @@ def cmd_stats(args, out) -> int:
     s = compute_stats(graph)
     short = render.Labeller(graph).short
     if args.format == "json":
-        out.write(json.dumps({
-            "triples": s.triples, "named_entities": s.entities, "facts": s.facts, "passages": s.passages,
-            "by_class": {short(c): n for c, n in s.by_class},
-            "by_source": [{"file": f, "named_entities": e, "facts": fa, "passages": p}
-                          for f, e, fa, p in s.by_source],
-        }, indent=2) + "\n")
+        out.write(
+            json.dumps(
+                {
+                    "triples": s.triples,
+                    "named_entities": s.entities,
+                    "facts": s.facts,
+                    "passages": s.passages,
+                    "by_class": {short(c): n for c, n in s.by_class},
+                    "by_source": [
+                        {"file": f, "named_entities": e, "facts": fa, "passages": p}
+                        for f, e, fa, p in s.by_source
+                    ],
+                },
+                indent=2,
+            )
+            + "\n"
+        )
         return 0
-    out.write(f"{s.entities} named entities, {s.facts} facts, {s.passages} source passages, "
-              f"{s.triples} triples after reasoning\n\n")
+    out.write(
+        f"{s.entities} named entities, {s.facts} facts, {s.passages} source passages, "
+        f"{s.triples} triples after reasoning\n\n"
+    )
     out.write("By class (most specific):\n")
     w = max((len(short(c)) for c, _ in s.by_class), default=5)
     for c, n in s.by_class:

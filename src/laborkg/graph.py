@@ -34,7 +34,9 @@ def rdf_format(path: Path) -> str:
     try:
         return _FORMATS[path.suffix.lower()]
     except KeyError:
-        raise InputError(f"{path}: unknown RDF file type {path.suffix!r} (expected one of {', '.join(_FORMATS)})")
+        raise InputError(
+            f"{path}: unknown RDF file type {path.suffix!r} (expected one of {', '.join(_FORMATS)})"
+        ) from None
 
 
 def _first_line(text: str) -> str:

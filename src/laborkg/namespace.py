@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from rdflib import Graph, Namespace
-from rdflib.namespace import DCTERMS, OWL, PROV, QB, RDF, RDFS, SDO, SKOS, TIME, XSD, FOAF, ORG
+from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, PROV, QB, RDF, RDFS, SDO, SKOS, TIME, XSD
 
 BASE = "https://w3id.org/laborkg/"
 LKG = Namespace(BASE + "ontology#")

@@ -63,7 +63,9 @@ class PackagedQuery:
 def _parse_param(qname: str, spec: str) -> Param:
     parts = [p.strip() for p in spec.split("|")]
     if len(parts) != 4:
-        raise QueryError(f"query {qname!r}: malformed param header {spec!r} (want NAME | TYPE | DEFAULT | text)")
+        raise QueryError(
+            f"query {qname!r}: malformed param header {spec!r} (want NAME | TYPE | DEFAULT | text)"
+        )
     name, ptype, default, text = parts
     if ptype not in PARAM_TYPES:
         raise QueryError(f"query {qname!r}: parameter {name!r} has unknown type {ptype!r}")
@@ -128,7 +130,10 @@ def resolve_iri(graph: Graph, value: str) -> URIRef:
             if isinstance(s, URIRef) and isinstance(o, Literal) and str(o).casefold() == wanted:
                 found.add(s)
     if not found:
-        raise QueryError(f"nothing in the graph is labelled {value!r} (give an IRI, a prefixed name, a label or an acronym)")
+        raise QueryError(
+            f"nothing in the graph is labelled {value!r} "
+            "(give an IRI, a prefixed name, a label or an acronym)"
+        )
     if len(found) > 1:
         names = ", ".join(sorted(str(f) for f in found))
         raise QueryError(f"{value!r} is ambiguous: it labels {names}")
@@ -170,7 +175,9 @@ def bindings(graph: Graph, query: PackagedQuery, raw: dict[str, str]) -> dict[Va
         value = raw.get(p.name, p.default)
         if value is None:
             if p.required:
-                raise QueryError(f"query {query.name!r} needs parameter {p.name!r} ({p.description}); give -p {p.name}=…")
+                raise QueryError(
+                    f"query {query.name!r} needs parameter {p.name!r} ({p.description}); give -p {p.name}=…"
+                )
             continue
         out[Variable(p.name)] = convert(graph, p, value)
     return out

@@ -31,7 +31,13 @@ from .graph import load
 from .namespace import bind_prefixes
 
 CLOSURE_VERSION = "1"  # bump when the tidy-up rules below change
-_REFLEXIVE_NOISE = (OWL.sameAs, OWL.equivalentClass, OWL.equivalentProperty, RDFS.subClassOf, RDFS.subPropertyOf)
+_REFLEXIVE_NOISE = (
+    OWL.sameAs,
+    OWL.equivalentClass,
+    OWL.equivalentProperty,
+    RDFS.subClassOf,
+    RDFS.subPropertyOf,
+)
 
 
 def _version(dist: str) -> str:
@@ -64,7 +70,9 @@ def inputs_key(files: Iterable[Path], mode: str = "query") -> str:
 
 def owl_rl_closure(graph: Graph) -> Graph:
     """Expand ``graph`` in place with its OWL RL closure (owlrl) and tidy it; return it."""
-    owlrl.DeductiveClosure(owlrl.OWLRL_Semantics, axiomatic_triples=False, datatype_axioms=False).expand(graph)
+    owlrl.DeductiveClosure(owlrl.OWLRL_Semantics, axiomatic_triples=False, datatype_axioms=False).expand(
+        graph
+    )
     noise = [t for t in graph if isinstance(t[0], Literal)]
     noise += [(s, p, o) for p in _REFLEXIVE_NOISE for s, _, o in graph.triples((None, p, None)) if s == o]
     for t in noise:

@@ -18,10 +18,34 @@ from .namespace import LKG, PREFIXES
 
 FORMATS = ("table", "csv", "tsv", "json")
 _MONTHS = {
-    "en": ["January", "February", "March", "April", "May", "June", "July", "August", "September",
-           "October", "November", "December"],
-    "es": ["enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre",
-           "octubre", "noviembre", "diciembre"],
+    "en": [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ],
+    "es": [
+        "enero",
+        "febrero",
+        "marzo",
+        "abril",
+        "mayo",
+        "junio",
+        "julio",
+        "agosto",
+        "septiembre",
+        "octubre",
+        "noviembre",
+        "diciembre",
+    ],
 }
 
 
@@ -36,7 +60,7 @@ class Labeller:
         best = ""
         for prefix, ns in PREFIXES.items():
             if iri.startswith(str(ns)) and len(str(ns)) > len(best):
-                best, name = str(ns), f"{prefix}:{iri[len(str(ns)):]}"
+                best, name = str(ns), f"{prefix}:{iri[len(str(ns)) :]}"
         return name if best else f"<{iri}>"
 
     def label(self, node) -> str:
@@ -82,8 +106,11 @@ class Labeller:
                 name = _MONTHS.get(self.lang, _MONTHS["en"])[int(month) - 1]
                 return f"{name} {year}" if self.lang != "es" else f"{name} de {year}"
         if dt == XSD.boolean:
-            return {"true": "yes", "false": "no"}.get(text, text) if self.lang != "es" else {
-                "true": "sí", "false": "no"}.get(text, text)
+            return (
+                {"true": "yes", "false": "no"}.get(text, text)
+                if self.lang != "es"
+                else {"true": "sí", "false": "no"}.get(text, text)
+            )
         return text
 
 
@@ -116,15 +143,15 @@ def table(result: Result, graph: Graph, lang: str = "en", width: int | None = No
     out = io.StringIO()
     widths = [max([len(c)] + [len(r[i]) for r in cells]) for i, c in enumerate(cols)]
     if sum(widths) + 3 * len(cols) <= width:
-        out.write(" | ".join(c.ljust(w) for c, w in zip(cols, widths)).rstrip() + "\n")
+        out.write(" | ".join(c.ljust(w) for c, w in zip(cols, widths, strict=True)).rstrip() + "\n")
         out.write("-+-".join("-" * w for w in widths) + "\n")
         for r in cells:
-            out.write(" | ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() + "\n")
+            out.write(" | ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() + "\n")
     else:
         key = max(len(c) for c in cols)
         for n, r in enumerate(cells, 1):
             out.write(f"-[ {n} ]" + "-" * max(0, min(width, 60) - 8) + "\n")
-            for c, v in zip(cols, r):
+            for c, v in zip(cols, r, strict=True):
                 wrapped = textwrap.wrap(v, max(20, width - key - 3)) or [""]
                 out.write(f"{c.ljust(key)} | {wrapped[0]}\n")
                 for more in wrapped[1:]:

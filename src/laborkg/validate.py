@@ -42,6 +42,7 @@ class ValidationReport:
 
     def text(self, shorten=None) -> str:
         """A report for people: one block per violation, sorted by focus node."""
+
         def short(x: str) -> str:
             return shorten(x) if shorten and x.startswith("http") else x
 
@@ -77,7 +78,9 @@ def _shacl(closure: Graph, shapes: Graph) -> list[Violation]:
     )
     out = []
     # Only the report's own results: nested sh:detail results repeat them from inside sh:node shapes.
-    top = [r for rep in results.subjects(RDF.type, SH.ValidationReport) for r in results.objects(rep, SH.result)]
+    top = [
+        r for rep in results.subjects(RDF.type, SH.ValidationReport) for r in results.objects(rep, SH.result)
+    ]
     for result in top:
         value = results.value(result, SH.value)
         shape = results.value(result, SH.sourceShape)
@@ -139,17 +142,31 @@ def quote_violations(graph: Graph, seeds_dir: Path | None = None) -> list[Violat
             problem = f"cites seeds/{fname}, which does not exist"
         elif str(quote) not in text:
             problem = f"quote is not verbatim in seeds/{fname}"
-        elif (isinstance(offset, Literal) and offset.datatype == XSD.integer and int(offset) >= 0
-              and text[int(offset):int(offset) + len(str(quote))] != str(quote)):
+        elif (
+            isinstance(offset, Literal)
+            and offset.datatype == XSD.integer
+            and int(offset) >= 0
+            and text[int(offset) : int(offset) + len(str(quote))] != str(quote)
+        ):
             problem = f"quote is in seeds/{fname} but not at offset {offset}"
         else:
             continue
-        out.append(Violation(focus=str(passage), path=str(LKG.quote), component="check:quote-verbatim",
-                             shape=None, value=str(quote)[:200], message=problem))
+        out.append(
+            Violation(
+                focus=str(passage),
+                path=str(LKG.quote),
+                component="check:quote-verbatim",
+                shape=None,
+                value=str(quote)[:200],
+                message=problem,
+            )
+        )
     return out
 
 
-def validate(closure: Graph, shapes: Graph | None = None, checks: list[Path] | None = None) -> ValidationReport:
+def validate(
+    closure: Graph, shapes: Graph | None = None, checks: list[Path] | None = None
+) -> ValidationReport:
     """Validate a closure with the shapes, the violation queries and the verbatim-quote check."""
     shapes = shapes if shapes is not None else shapes_graph()
     checks = checks if checks is not None else check_files()

@@ -1,0 +1,232 @@
+"""The command line, in-process through main(argv), and the installed console script once."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from laborkg import paths
+from laborkg.cli import main
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def run(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = main(list(argv), out=out, err=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def assert_one_line_error(err: str) -> None:
+    assert err.startswith("laborkg: error: "), err
+    assert err.count("\n") == 1, err
+    assert "Traceback" not in err
+
+
+# --- the main job --------------------------------------------------------------------------------
+
+
+def test_agencies_lost_support_tells_the_whole_story():
+    code, out, err = run("query", "agencies-lost-support")
+    assert code == 0, err
+    for text in (
+        "Secretariat of Labor and Social Welfare (STPS)",
+        "21",
+        "207,000,000",
+        "US dollar",
+        "2019",
+        "March 2025",
+        "United States government",
+        "Cancelled",
+    ):
+        assert text in out, text
+    # every fact is traceable: the footnotes quote the seeds by file
+    assert "Sources:" in out
+    assert "seeds/000_7e04030125ad1ee4.txt" in out and "seeds/001_7bc4c820ebaf7bb2.txt" in out
+    flat = " ".join(out.split())  # footnotes are wrapped to the terminal width
+    assert "In March 2025, the United States government terminated 21 technical assistance programs" in flat
+
+
+def test_agencies_lost_support_in_spanish():
+    code, out, _ = run("query", "agencies-lost-support", "--lang", "es")
+    assert code == 0
+    for text in (
+        "Secretaría del Trabajo y Previsión Social (STPS)",
+        "gobierno de Estados Unidos",
+        "marzo de 2025",
+        "Cancelada",
+        "dólar estadounidense",
+    ):
+        assert text in out, text
+
+
+def test_machine_formats_are_exact():
+    code, out, _ = run("query", "agencies-lost-support", "--format", "json")
+    assert code == 0
+    doc = json.loads(out)
+    (row,) = doc["results"]["bindings"]
+    assert row["agency"]["value"] == "https://w3id.org/laborkg/id/stps"
+    assert row["amount"]["datatype"] == "http://www.w3.org/2001/XMLSchema#decimal"
+    assert float(row["amount"]["value"]) == 207000000
+    assert row["programCount"]["value"] == "21"
+    code, out, _ = run("query", "agencies-lost-support", "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert rows[0]["agency"] == "https://w3id.org/laborkg/id/stps" and rows[0]["end"] == "2025-03"
+    code, out, _ = run("query", "agencies-lost-support", "--format", "tsv")
+    header, first = out.splitlines()[:2]
+    assert header.split("\t")[0] == "?agency"
+    assert first.split("\t")[0] == "<https://w3id.org/laborkg/id/stps>"
+
+
+def test_funder_parameter_by_label_and_by_acronym():
+    code, out, _ = run(
+        "query", "agencies-lost-support", "-p", "funder=United States government", "--format", "csv"
+    )
+    assert code == 0 and len(list(csv.DictReader(io.StringIO(out)))) == 1
+    code, out, _ = run("query", "agencies-lost-support", "-p", "funder=STPS", "--format", "csv")
+    assert code == 0 and list(csv.DictReader(io.StringIO(out))) == []
+
+
+def test_queries_lists_the_catalogue():
+    code, out, _ = run("queries")
+    assert code == 0
+    assert "agencies-lost-support" in out and "-p funder=<iri>" in out
+
+
+# --- errors: one line, exit 2, no traceback --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "argv, fragment",
+    [
+        (["query", "agencies-lost-suport"], "no packaged query named 'agencies-lost-suport'"),
+        (["query", "agencies-lost-support", "-p", "donor=x"], "has no parameter 'donor'"),
+        (["query", "agencies-lost-support", "-p", "funder"], "is not NAME=VALUE"),
+        (
+            ["query", "agencies-lost-support", "-p", "funder=Nobody at all"],
+            "nothing in the graph is labelled",
+        ),
+        (["query", "launches", "-p", "on=2025-13-01"], "is not a date"),
+        (["validate", "--data", "no/such/file.ttl"], "no such file or directory"),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_2(argv, fragment):
+    code, out, err = run(*argv)
+    assert code == 2
+    assert fragment in err
+    assert_one_line_error(err)
+
+
+def test_usage_errors_exit_2(capsys):
+    assert main(["no-such-command"]) == 2
+    assert main([]) == 2
+    assert "usage:" in capsys.readouterr().err
+
+
+def test_help_documents_exit_codes(capsys):
+    assert main(["--help"]) == 0
+    text = capsys.readouterr().out
+    assert "exit codes:" in text and "2  bad input" in text
+
+
+def test_malformed_turtle_names_file_and_line_and_loads_nothing(tmp_path, monkeypatch):
+    monkeypatch.setenv("LABORKG_CACHE_DIR", str(tmp_path / "cache"))
+    bad = tmp_path / "broken.ttl"
+    bad.write_text(
+        '@prefix lkr: <https://w3id.org/laborkg/id/> .\nlkr:a lkr:b lkr:c .\n\nlkr:a lkr:b "oops .\n'
+    )
+    good = paths.DATA_DIR / "cancellation.ttl"
+    for cmd in ("validate", "stats"):
+        code, out, err = run(cmd, "--data", str(good), "--data", str(bad))
+        assert code == 2
+        assert_one_line_error(err)
+        assert f"{bad}:4:" in err
+        assert out == ""
+    assert not (tmp_path / "cache").exists() or not list((tmp_path / "cache").iterdir()), (
+        "half a build was cached"
+    )
+
+
+def test_unknown_file_type_is_bad_input(tmp_path):
+    f = tmp_path / "data.csv"
+    f.write_text("a,b\n")
+    code, _, err = run("validate", "--data", str(f))
+    assert code == 2 and "unknown RDF file type" in err
+
+
+# --- validate and stats ------------------------------------------------------------------------------
+
+
+def test_validate_shipped_data_conforms():
+    code, out, _ = run("validate")
+    assert code == 0, out
+    assert out.startswith("Conforms")
+
+
+def test_validate_reports_violations_with_exit_1():
+    code, out, _ = run(
+        "validate",
+        "--data",
+        str(paths.DATA_DIR / "sources.ttl"),
+        "--data",
+        str(FIXTURES / "shapes" / "good.ttl"),
+        "--data",
+        str(FIXTURES / "shapes" / "bad" / "amount-currency.ttl"),
+    )
+    assert code == 1
+    assert "Does not conform: 1 violation(s)." in out
+    assert "lkr:bad-currency  lkg:currency" in out
+    assert "exactly one ISO 4217 currency" in out
+    code, out, _ = run(
+        "validate",
+        "--format",
+        "json",
+        "--data",
+        str(paths.DATA_DIR / "sources.ttl"),
+        "--data",
+        str(FIXTURES / "shapes" / "good.ttl"),
+        "--data",
+        str(FIXTURES / "shapes" / "bad" / "amount-currency.ttl"),
+    )
+    doc = json.loads(out)
+    assert code == 1 and doc["conforms"] is False and len(doc["violations"]) == 1
+
+
+def test_stats_by_class_and_by_source():
+    code, out, _ = run("stats")
+    assert code == 0
+    assert "By class (most specific):" in out and "lkg:GovernmentAgency" in out
+    assert "000_7e04030125ad1ee4.txt" in out and "001_7bc4c820ebaf7bb2.txt" in out
+    code, out, _ = run("stats", "--format", "json")
+    doc = json.loads(out)
+    by_file = {row["file"]: row for row in doc["by_source"]}
+    assert by_file["000_7e04030125ad1ee4.txt"]["named_entities"] > 10
+    assert by_file["001_7bc4c820ebaf7bb2.txt"]["named_entities"] > 10
+    assert doc["by_class"]["lkg:Cancellation"] >= 1
+
+
+# --- the console script -----------------------------------------------------------------------------
+
+
+def test_console_script_runs_the_main_job():
+    exe = shutil.which("laborkg", path=str(Path(sys.executable).parent))
+    assert exe, "the laborkg console script is not installed next to this Python"
+    proc = subprocess.run(
+        [exe, "query", "agencies-lost-support"], capture_output=True, text=True, timeout=300
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "Secretariat of Labor and Social Welfare (STPS)" in proc.stdout
+    proc = subprocess.run([exe, "query", "nope"], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+
+
+def test_module_entry_point():
+    proc = subprocess.run([sys.executable, "-m", "laborkg", "--version"], capture_output=True, text=True)
+    assert proc.returncode == 0 and proc.stdout.startswith("laborkg ")
