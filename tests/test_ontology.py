@@ -122,7 +122,7 @@ def test_the_model_can_say_what_the_seeds_say(onto, name):
 
 def test_code_lists_hold_the_iati_and_iso_codes(onto):
     status = {
-        str(onto.value(c, SKOS.notation)): str(onto.value(c, RDFS.label))
+        str(onto.value(c, SKOS.notation)): next(str(x) for x in onto.objects(c, RDFS.label) if x.language == "en")
         for c in onto.subjects(RDF.type, LKG.ActivityStatus)
     }
     assert status["5"] == "Cancelled" and status["6"] == "Suspended" and len(status) == 6
