@@ -121,10 +121,11 @@ def test_the_model_can_say_what_the_seeds_say(onto, name):
 
 
 def test_code_lists_hold_the_iati_and_iso_codes(onto):
-    status = {
-        str(onto.value(c, SKOS.notation)): next(str(x) for x in onto.objects(c, RDFS.label) if x.language == "en")
-        for c in onto.subjects(RDF.type, LKG.ActivityStatus)
-    }
+    def english(c):
+        return next(str(x) for x in onto.objects(c, RDFS.label) if x.language == "en")
+
+    codes = onto.subjects(RDF.type, LKG.ActivityStatus)
+    status = {str(onto.value(c, SKOS.notation)): english(c) for c in codes}
     assert status["5"] == "Cancelled" and status["6"] == "Suspended" and len(status) == 6
     roles = {str(onto.value(c, SKOS.notation)) for c in onto.subjects(RDF.type, LKG.OrganisationRoleType)}
     assert roles == {"1", "2", "3", "4"}
