@@ -187,17 +187,16 @@ def cmd_queries(args, out) -> int:
     return 0
 
 
+def _param_summary(p: q.Param) -> str:
+    extra = f", default {p.default}" if p.default else (", required" if p.required else "")
+    return f"`{p.name}` ({p.type}{extra})"
+
+
 def markdown_catalogue(cat: dict[str, q.PackagedQuery]) -> str:
     """The README's table of packaged queries, generated from the query headers."""
     lines = ["| query | answers | parameters |", "|---|---|---|"]
     for x in cat.values():
-        params = (
-            "<br>".join(
-                f"`{p.name}` ({p.type}{', default ' + p.default if p.default else ''}{', required' if p.required else ''})"
-                for p in x.params
-            )
-            or "–"
-        )
+        params = "<br>".join(_param_summary(p) for p in x.params) or "–"
         lines.append(f"| `{x.name}` | {x.summary} | {params} |")
     return "\n".join(lines) + "\n"
 
