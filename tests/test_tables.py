@@ -220,3 +220,13 @@ def test_every_seed_contributes_and_there_are_enough_entities(kg):
     assert s.entities >= 230
     for f, entities, _facts, passages in s.by_source:
         assert entities > 0 and passages > 0, f
+
+
+def test_statistical_datasets_declare_their_cube_structure(kg):
+    qb = "http://purl.org/linked-data/cube#"
+    from rdflib import URIRef
+
+    datasets = set(kg.subjects(RDF.type, URIRef(qb + "DataSet")))
+    assert {LKR[f"dataset-usdol-2022-mexico-table-{n}"] for n in (1, 6, 7)} <= datasets
+    for ds in datasets:
+        assert kg.value(ds, URIRef(qb + "structure")) == LKG.StatisticsStructure, ds
