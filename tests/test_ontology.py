@@ -17,6 +17,7 @@ DECLARING_TYPES = {
     OWL.DatatypeProperty,
     OWL.AnnotationProperty,
     SKOS.ConceptScheme,
+    URIRef("http://purl.org/linked-data/cube#DataStructureDefinition"),
     LKG.ActivityStatus,
     LKG.OrganisationRoleType,
     LKG.Currency,
