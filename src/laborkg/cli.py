@@ -11,11 +11,13 @@ import json
 import sys
 from collections.abc import Sequence
 from importlib import metadata
+from pathlib import Path
 
 from rdflib import Graph
 
 from . import queries as q
 from . import render
+from .engine import DEFAULT_TIMEOUT, execute, prepare
 from .errors import InputError, LaborKGError
 from .graph import input_files
 from .reason import closure
@@ -32,6 +34,8 @@ examples:
   laborkg query agencies-lost-support
   laborkg query agencies-lost-support --lang es
   laborkg query agencies-lost-support -p funder="United States government" --format json
+  laborkg sparql 'SELECT ?agency WHERE { ?agency a lkg:GovernmentAgency }'
+  laborkg sparql -f question.rq --format csv
   laborkg validate --data my-data/
   laborkg stats
 """
@@ -56,6 +60,16 @@ def _graph_options(p: argparse.ArgumentParser) -> None:
         "--no-cache",
         action="store_true",
         help="recompute the OWL RL closure instead of reading it from the cache",
+    )
+
+
+def _timeout_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--timeout",
+        type=float,
+        default=DEFAULT_TIMEOUT,
+        metavar="SECONDS",
+        help=f"stop the query after this many seconds (default {DEFAULT_TIMEOUT:g}; 0: no limit)",
     )
 
 
@@ -91,11 +105,39 @@ def build_parser() -> argparse.ArgumentParser:
         choices=render.FORMATS,
         default="table",
         help="table for people (labels, formatted numbers, sources as footnotes); "
-        "csv, tsv, json (SPARQL 1.1 results) for machines. Default: table",
+        "csv, tsv, json, xml (SPARQL 1.1 results) for machines. Default: table",
     )
     p.add_argument(
         "--lang", choices=("en", "es"), default="en", help="language of labels in tables (default en)"
     )
+    _timeout_option(p)
+    _graph_options(p)
+
+    p = sub.add_parser(
+        "sparql",
+        help="run an ad-hoc SPARQL query (read-only, time-limited)",
+        description="Run an ad-hoc SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE) on the graph. Updates are "
+        "refused; SERVICE is refused unless its endpoint is given with --allow-service.",
+    )
+    p.add_argument("query", nargs="?", help="the query text, or '-' to read it from standard input")
+    p.add_argument("-f", "--file", help="read the query from FILE")
+    p.add_argument(
+        "--format",
+        choices=(*render.FORMATS, "turtle", "json-ld", "nt"),
+        default=None,
+        help="table (default for SELECT/ASK), csv, tsv, json, xml; turtle (default for CONSTRUCT/DESCRIBE), "
+        "json-ld, nt",
+    )
+    p.add_argument(
+        "--lang", choices=("en", "es"), default="en", help="language of labels in tables (default en)"
+    )
+    p.add_argument(
+        "--allow-service",
+        action="append",
+        metavar="URL",
+        help="let SERVICE call this endpoint (repeatable); any other SERVICE is refused",
+    )
+    _timeout_option(p)
     _graph_options(p)
 
     p = sub.add_parser(
@@ -149,13 +191,52 @@ def cmd_query(args, out) -> int:
     for name in params:
         query.param(name)
     graph = _load(args)
-    result = q.run(graph, args.name, params)
-    if args.format == "table":
-        title = query.summary or query.name
-        out.write(f"{title}\n\n")
-        out.write(render.table(result, graph, lang=args.lang))
+    answer = q.run(graph, args.name, params, timeout=args.timeout)
+    _write_answer(answer, graph, args, out, title=query.summary or query.name)
+    return 0
+
+
+def _write_answer(answer, graph, args, out, title: str | None = None) -> None:
+    fmt = args.format
+    if answer.kind == "graph":
+        fmt = "turtle" if fmt in (None, "table") else fmt
+        if fmt not in render.GRAPH_FORMATS:
+            raise InputError(f"a graph answer is written as turtle, json-ld or nt, not {fmt}")
+        out.write(render.graph_output(answer.graph, fmt))
+        return
+    fmt = fmt or "table"
+    if fmt in render.GRAPH_FORMATS:
+        raise InputError(f"--format {fmt} is for CONSTRUCT and DESCRIBE; this query gives rows")
+    if fmt == "table":
+        if title:
+            out.write(f"{title}\n\n")
+        out.write(render.table(answer, graph, lang=args.lang))
+        if answer.kind == "ask":
+            out.write("\n")
     else:
-        out.write(render.machine(result, args.format))
+        out.write(render.machine(answer, fmt))
+
+
+def _query_text(args) -> str:
+    given = [x for x in (args.query, args.file) if x is not None]
+    if len(given) != 1:
+        raise InputError("give the query as an argument, with -f FILE, or '-' to read standard input")
+    if args.file is not None:
+        try:
+            return Path(args.file).read_text(encoding="utf-8")
+        except OSError as exc:
+            raise InputError(f"{args.file}: {exc.strerror or exc}") from None
+    if args.query == "-":
+        return sys.stdin.read()
+    return args.query
+
+
+def cmd_sparql(args, out) -> int:
+    text = _query_text(args)
+    prepared = prepare(text, allow_service=args.allow_service or ())  # refused before loading anything
+    graph = _load(args)
+    answer = execute(graph, prepared, timeout=args.timeout, allow_service=args.allow_service or ())
+    _write_answer(answer, graph, args, out)
     return 0
 
 
@@ -255,7 +336,13 @@ def cmd_stats(args, out) -> int:
     return 0
 
 
-COMMANDS = {"query": cmd_query, "queries": cmd_queries, "validate": cmd_validate, "stats": cmd_stats}
+COMMANDS = {
+    "query": cmd_query,
+    "sparql": cmd_sparql,
+    "queries": cmd_queries,
+    "validate": cmd_validate,
+    "stats": cmd_stats,
+}
 
 
 def main(argv: Sequence[str] | None = None, out=None, err=None) -> int:

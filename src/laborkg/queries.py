@@ -22,11 +22,11 @@ from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef, Variable
 from rdflib.namespace import RDFS, SKOS, XSD
-from rdflib.query import Result
 
 from . import paths
+from .engine import DEFAULT_TIMEOUT, Answer, execute, prepare
 from .errors import QueryError
-from .namespace import LKG, PREFIXES, sparql_prologue
+from .namespace import LKG, PREFIXES
 
 PARAM_TYPES = ("iri", "string", "language", "date", "year", "integer")
 _HEADER = re.compile(r"^#\+\s*(\w+)\s*:\s*(.*)$")
@@ -183,8 +183,11 @@ def bindings(graph: Graph, query: PackagedQuery, raw: dict[str, str]) -> dict[Va
     return out
 
 
-def run(graph: Graph, name: str, params: dict[str, str] | None = None) -> Result:
-    """Run the packaged query ``name`` on ``graph`` with ``params`` bound by the engine."""
+def run(
+    graph: Graph, name: str, params: dict[str, str] | None = None, timeout: float | None = DEFAULT_TIMEOUT
+) -> Answer:
+    """Run the packaged query ``name`` on ``graph`` with ``params`` bound by the engine (never pasted
+    into the query text), within ``timeout`` seconds."""
     query = get(name)
     init = bindings(graph, query, params or {})
-    return graph.query(sparql_prologue() + query.text, initBindings=init)
+    return execute(graph, prepare(query.text), init, timeout=timeout)

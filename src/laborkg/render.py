@@ -9,14 +9,14 @@ import json
 import shutil
 import textwrap
 from decimal import Decimal, InvalidOperation
+from xml.sax.saxutils import escape
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDFS, SKOS, XSD
-from rdflib.query import Result
 
 from .namespace import LKG, PREFIXES
 
-FORMATS = ("table", "csv", "tsv", "json")
+FORMATS = ("table", "csv", "tsv", "json", "xml")
 _MONTHS = {
     "en": [
         "January",
@@ -123,13 +123,15 @@ def _passages(node) -> list[str]:
     return parts if parts and all(p.startswith(lkp) for p in parts) else []
 
 
-def table(result: Result, graph: Graph, lang: str = "en", width: int | None = None) -> str:
+def table(answer, graph: Graph, lang: str = "en", width: int | None = None) -> str:
     """A table of labels (vertical records when too wide), with source passages as footnotes."""
     lab = Labeller(graph, lang)
-    cols = [str(v) for v in result.vars]
+    if answer.kind == "ask":
+        return ("yes" if answer.boolean else "no") if lang != "es" else ("sí" if answer.boolean else "no")
+    cols = list(answer.vars)
     notes: list[URIRef] = []
     cells: list[list[str]] = []
-    for row in result:
+    for row in answer.rows:
         line = []
         for node in row:
             refs = []
@@ -173,21 +175,98 @@ def _nt(node) -> str:
     return "" if node is None else node.n3()
 
 
-def machine(result: Result, fmt: str) -> str:
-    """SPARQL 1.1 JSON / CSV / TSV results: exact terms, no labels, no rounding."""
+def _json_term(node) -> dict:
+    if isinstance(node, URIRef):
+        return {"type": "uri", "value": str(node)}
+    if isinstance(node, BNode):
+        return {"type": "bnode", "value": str(node)}
+    out = {"type": "literal", "value": str(node)}
+    if node.language:
+        out["xml:lang"] = node.language
+    elif node.datatype:
+        out["datatype"] = str(node.datatype)
+    return out
+
+
+def _xml_term(node) -> str:
+    if isinstance(node, URIRef):
+        return f"<uri>{escape(str(node))}</uri>"
+    if isinstance(node, BNode):
+        return f"<bnode>{escape(str(node))}</bnode>"
+    attrs = ""
+    if node.language:
+        attrs = f' xml:lang="{escape(node.language)}"'
+    elif node.datatype:
+        attrs = f' datatype="{escape(str(node.datatype))}"'
+    return f"<literal{attrs}>{escape(str(node))}</literal>"
+
+
+def machine(answer, fmt: str) -> str:
+    """SPARQL 1.1 results (JSON, XML, CSV, TSV) for SELECT and ASK: exact terms, no labels, no rounding."""
+    if answer.kind == "graph":
+        raise ValueError("graph answers are serialised with graph_output()")
+    cols = answer.vars
     if fmt == "json":
-        return json.dumps(json.loads(result.serialize(format="json")), ensure_ascii=False, indent=2) + "\n"
-    cols = [str(v) for v in result.vars]
+        if answer.kind == "ask":
+            doc = {"head": {}, "boolean": bool(answer.boolean)}
+        else:
+            doc = {
+                "head": {"vars": cols},
+                "results": {
+                    "bindings": [
+                        {c: _json_term(t) for c, t in zip(cols, row, strict=True) if t is not None}
+                        for row in answer.rows
+                    ]
+                },
+            }
+        return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+    if fmt == "xml":
+        out = ['<?xml version="1.0"?>', '<sparql xmlns="http://www.w3.org/2005/sparql-results#">', "  <head>"]
+        out += [f'    <variable name="{escape(c)}"/>' for c in cols]
+        out.append("  </head>")
+        if answer.kind == "ask":
+            out.append(f"  <boolean>{'true' if answer.boolean else 'false'}</boolean>")
+        else:
+            out.append("  <results>")
+            for row in answer.rows:
+                out.append("    <result>")
+                for c, t in zip(cols, row, strict=True):
+                    if t is not None:
+                        out.append(f'      <binding name="{escape(c)}">{_xml_term(t)}</binding>')
+                out.append("    </result>")
+            out.append("  </results>")
+        out.append("</sparql>")
+        return "\n".join(out) + "\n"
     buf = io.StringIO()
+    if answer.kind == "ask":
+        return ("true" if answer.boolean else "false") + "\n"
     if fmt == "csv":
         w = csv.writer(buf, lineterminator="\r\n")
         w.writerow(cols)
-        for row in result:
+        for row in answer.rows:
             w.writerow(["" if v is None else str(v) for v in row])
         return buf.getvalue()
     if fmt == "tsv":
         buf.write("\t".join("?" + c for c in cols) + "\n")
-        for row in result:
+        for row in answer.rows:
             buf.write("\t".join(_nt(v) for v in row) + "\n")
         return buf.getvalue()
     raise ValueError(fmt)
+
+
+GRAPH_FORMATS = {
+    "turtle": "turtle",
+    "ttl": "turtle",
+    "json-ld": "json-ld",
+    "jsonld": "json-ld",
+    "nt": "nt",
+    "ntriples": "nt",
+}
+
+
+def graph_output(graph: Graph, fmt: str) -> str:
+    """A CONSTRUCT or DESCRIBE answer as Turtle, JSON-LD or N-Triples."""
+    name = GRAPH_FORMATS[fmt]
+    if name == "nt":
+        return "".join(sorted(graph.serialize(format="nt").splitlines(keepends=True)))
+    return graph.serialize(format=name)

@@ -1,0 +1,188 @@
+"""Run one SPARQL query safely: read-only, no SERVICE unless allowed, within a time limit.
+
+rdflib cannot interrupt a running query, so the query runs in a forked child process that shares the
+graph copy-on-write; the parent waits up to the time limit and kills the child when it is exceeded.
+The answer comes back as plain terms (rows, a boolean, or N-Triples for a graph).
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import pickle
+import re
+import traceback
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from rdflib import Graph, URIRef, Variable
+from rdflib.plugins.sparql.algebra import translateQuery
+from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+from rdflib.plugins.sparql.parserutils import CompValue
+from rdflib.plugins.sparql.sparql import Query
+from rdflib.query import ResultRow
+
+from .errors import LaborKGError, QueryError
+from .namespace import bind_prefixes, sparql_prologue
+
+DEFAULT_TIMEOUT = 30.0
+
+
+class QueryTimeout(LaborKGError):
+    """The query ran past its time limit and was stopped (exit 2: narrow the query or raise the limit)."""
+
+
+@dataclass
+class Answer:
+    """A query's answer: rows for SELECT, a boolean for ASK, a graph for CONSTRUCT/DESCRIBE."""
+
+    kind: str  # "select" | "ask" | "graph"
+    vars: list[str] = field(default_factory=list)
+    rows: list[tuple] = field(default_factory=list)
+    boolean: bool | None = None
+    graph: Graph | None = None
+
+    def __iter__(self):
+        """SELECT rows as rdflib ResultRows (``row.asdict()``, ``row.name``), ASK as one boolean."""
+        if self.kind == "ask":
+            yield self.boolean
+            return
+        if self.kind == "graph":
+            yield from self.graph or ()
+            return
+        labels = [Variable(v) for v in self.vars]
+        for row in self.rows:
+            yield ResultRow({k: t for k, t in zip(labels, row, strict=True) if t is not None}, labels)
+
+    def __len__(self) -> int:
+        return (
+            len(self.rows) if self.kind == "select" else len(self.graph or ()) if self.kind == "graph" else 1
+        )
+
+    def dicts(self) -> list[dict]:
+        """Rows as dicts of variable name → RDF term (unbound variables left out)."""
+        return [{v: t for v, t in zip(self.vars, row, strict=True) if t is not None} for row in self.rows]
+
+
+def _services(node, found: list) -> list:
+    if isinstance(node, CompValue):
+        if node.name == "ServiceGraphPattern":
+            found.append(node.get("term"))
+        for value in node.values():
+            _services(value, found)
+    elif isinstance(node, list | tuple):
+        for value in node:
+            _services(value, found)
+    return found
+
+
+def _relative_position(message: str, prologue: str) -> str:
+    """pyparsing counts lines and characters from the start of the prologue; count from the user's text."""
+    lines = prologue.count("\n")
+
+    def line(m):
+        return f"line:{max(1, int(m.group(1)) - lines)}"
+
+    def char(m):
+        return f"at char {max(0, int(m.group(1)) - len(prologue))}"
+
+    return re.sub(r"at char (\d+)", char, re.sub(r"line:(\d+)", line, message))
+
+
+def prepare(text: str, allow_service: Iterable[str] = (), with_prologue: bool = True) -> Query:
+    """Parse and check a query: updates (INSERT, DELETE, LOAD, …) are refused, and so is SERVICE
+    unless its endpoint is one of ``allow_service``."""
+    prologue = sparql_prologue() if with_prologue else ""
+    full = prologue + text
+    try:
+        parsed = parseQuery(full)
+    except Exception as exc:
+        try:
+            parseUpdate(full)
+        except Exception:
+            message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise QueryError(f"malformed SPARQL query: {_relative_position(message, prologue)}") from None
+        raise QueryError(
+            "updates (INSERT, DELETE, LOAD, CLEAR, …) are not allowed: laborkg is read-only"
+        ) from None
+    try:
+        query = translateQuery(parsed)
+    except Exception as exc:
+        raise QueryError(
+            f"malformed SPARQL query: {str(exc).splitlines()[0] if str(exc) else exc!r}"
+        ) from None
+    allowed = {str(a) for a in allow_service}
+    for endpoint in _services(query.algebra, []):
+        if not isinstance(endpoint, URIRef):
+            raise QueryError("SERVICE with a variable endpoint is not allowed")
+        if str(endpoint) not in allowed:
+            raise QueryError(
+                f"SERVICE <{endpoint}> is not allowed (use --allow-service {endpoint} to permit it)"
+            )
+    return query
+
+
+def _evaluate(graph: Graph, query: Query, bindings: dict | None) -> Answer:
+    result = graph.query(query, initBindings=bindings or {})
+    if result.type == "SELECT":
+        names = [str(v) for v in result.vars]
+        return Answer("select", vars=names, rows=[tuple(row) for row in result])
+    if result.type == "ASK":
+        return Answer("ask", boolean=bool(result.askAnswer))
+    g = bind_prefixes(Graph())
+    for t in result.graph if result.graph is not None else result:
+        g.add(t)
+    return Answer("graph", graph=g)
+
+
+def _child(conn, graph, query, bindings) -> None:
+    try:
+        answer = _evaluate(graph, query, bindings)
+        if answer.graph is not None:
+            payload = ("graph", answer.graph.serialize(format="nt"))
+        else:
+            payload = ("answer", answer)
+        conn.send_bytes(pickle.dumps(payload))
+    except BaseException as exc:  # noqa: BLE001 - everything goes back to the parent as one line
+        detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        conn.send_bytes(pickle.dumps(("error", f"{type(exc).__name__}: {detail}", traceback.format_exc())))
+    finally:
+        conn.close()
+
+
+def execute(
+    graph: Graph,
+    query: Query | str,
+    bindings: dict[Variable, object] | None = None,
+    timeout: float | None = DEFAULT_TIMEOUT,
+    allow_service: Iterable[str] = (),
+) -> Answer:
+    """Run ``query`` on ``graph`` with ``bindings`` bound by the engine, within ``timeout`` seconds
+    (``None`` or 0: no limit, in this process)."""
+    if isinstance(query, str):
+        query = prepare(query, allow_service)
+    if not timeout:
+        return _evaluate(graph, query, bindings)
+    ctx = mp.get_context("fork")
+    receiver, sender = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=_child, args=(sender, graph, query, bindings), daemon=True)
+    proc.start()
+    sender.close()
+    try:
+        if not receiver.poll(timeout):
+            raise QueryTimeout(f"the query ran longer than its time limit of {timeout:g} s and was stopped")
+        try:
+            payload = pickle.loads(receiver.recv_bytes())
+        except EOFError:
+            raise LaborKGError("the query process ended without an answer") from None
+    finally:
+        if proc.is_alive():
+            proc.kill()
+        proc.join()
+        receiver.close()
+    if payload[0] == "error":
+        raise QueryError(f"the query failed: {payload[1]}")
+    if payload[0] == "graph":
+        g = bind_prefixes(Graph())
+        g.parse(data=payload[1], format="nt")
+        return Answer("graph", graph=g)
+    return payload[1]
