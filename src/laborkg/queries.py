@@ -16,6 +16,7 @@ label / acronym in any language (``STPS``).
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -190,4 +191,10 @@ def run(
     into the query text), within ``timeout`` seconds."""
     query = get(name)
     init = bindings(graph, query, params or {})
-    return execute(graph, prepare(query.text), init, timeout=timeout)
+    return execute(graph, _prepared(query.text), init, timeout=timeout)
+
+
+@functools.lru_cache(maxsize=256)
+def _prepared(text: str):
+    """Parsed and checked once per query text (parsing costs more than running most queries)."""
+    return prepare(text)

@@ -1,0 +1,80 @@
+"""Golden results of the packaged queries: how they are computed, normalised and compared.
+
+Each query runs with the parameters of its first ``#+ example:`` line. A result is stored as
+``tests/golden/<name>.json``: the variables and the rows as N-Triples terms, rows sorted, and the
+columns made with GROUP_CONCAT split on their separator and sorted (SPARQL leaves their order open).
+Regenerate after an intended change with ``.venv/bin/python tests/golden_support.py`` and review the diff.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shlex
+import sys
+from pathlib import Path
+
+GOLDEN = Path(__file__).parent / "golden"
+_CONCAT = re.compile(r'GROUP_CONCAT\s*\((?:[^()]|\([^()]*(?:\([^()]*\))*[^()]*\))*?separator\s*=\s*"([^"]*)"\s*\)\s*AS\s*\?(\w+)', re.I | re.S)
+
+
+def concat_columns(text: str) -> dict[str, str]:
+    """Variables made with GROUP_CONCAT in the query, with their separators."""
+    return {m.group(2): m.group(1) for m in _CONCAT.finditer(text)}
+
+
+def example_params(query) -> dict[str, str]:
+    """The -p parameters of the query's first example line."""
+    if not query.examples:
+        return {}
+    words = shlex.split(query.examples[0])
+    params = {}
+    for i, word in enumerate(words):
+        if word in ("-p", "--param") and i + 1 < len(words):
+            name, _, value = words[i + 1].partition("=")
+            params[name] = value
+    return params
+
+
+def _cell(term, separator: str | None):
+    if term is None:
+        return None
+    if separator is not None:
+        return sorted(str(term).split(separator)) if str(term) else []
+    return term.n3()
+
+
+def normalise(answer, text: str = "") -> dict:
+    if answer.kind == "ask":
+        return {"boolean": bool(answer.boolean)}
+    if answer.kind == "graph":
+        return {"triples": sorted(answer.graph.serialize(format="nt").splitlines())}
+    seps = concat_columns(text)
+    rows = sorted(
+        ([_cell(t, seps.get(v)) for v, t in zip(answer.vars, row, strict=True)] for row in answer.rows),
+        key=lambda r: json.dumps(r, ensure_ascii=False),
+    )
+    return {"vars": list(answer.vars), "rows": rows}
+
+
+def compute(graph, query) -> dict:
+    from laborkg import queries
+
+    return normalise(queries.run(graph, query.name, example_params(query), timeout=None), query.text)
+
+
+def write_all() -> None:
+    from laborkg import queries
+    from laborkg.graph import input_files
+    from laborkg.reason import closure
+
+    graph = closure(input_files())
+    GOLDEN.mkdir(exist_ok=True)
+    for query in queries.catalogue().values():
+        data = compute(graph, query)
+        (GOLDEN / f"{query.name}.json").write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n")
+        print(f"{query.name}: {len(data.get('rows', data.get('triples', [])))} rows", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    write_all()
