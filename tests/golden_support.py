@@ -15,7 +15,11 @@ import sys
 from pathlib import Path
 
 GOLDEN = Path(__file__).parent / "golden"
-_CONCAT = re.compile(r'GROUP_CONCAT\s*\((?:[^()]|\([^()]*(?:\([^()]*\))*[^()]*\))*?separator\s*=\s*"([^"]*)"\s*\)\s*AS\s*\?(\w+)', re.I | re.S)
+_CONCAT = re.compile(
+    r"GROUP_CONCAT\s*\((?:[^()]|\([^()]*(?:\([^()]*\))*[^()]*\))*?"
+    r'separator\s*=\s*"([^"]*)"\s*\)\s*AS\s*\?(\w+)',
+    re.I | re.S,
+)
 
 
 def concat_columns(text: str) -> dict[str, str]:

@@ -5,11 +5,10 @@ from __future__ import annotations
 import json
 
 import pytest
+from golden_support import GOLDEN, compute, example_params
 
 from laborkg import queries
 from laborkg.engine import prepare
-
-from golden_support import GOLDEN, compute, example_params
 
 CATALOGUE = queries.catalogue()
 
