@@ -42,3 +42,26 @@ def test_model_doc_names_only_real_resources(data_graph):
     for prefix, local in names:
         iri = URIRef(str(LKR if prefix == "lkr" else LKP) + local)
         assert iri in subjects, f"{prefix}:{local}"
+
+
+def test_readme_console_examples_run():
+    """Every `$ laborkg …` line of the README runs and exits 0."""
+    import shlex
+
+    examples = re.findall(r"^\$ laborkg (.+)$", README, re.M)
+    assert len(examples) >= 10
+    for line in examples:
+        out, err = io.StringIO(), io.StringIO()
+        code = main(shlex.split(line), out=out, err=err)
+        assert code == 0, f"laborkg {line}: exit {code}: {err.getvalue()}"
+        assert out.getvalue().strip(), line
+
+
+def test_readme_python_examples_run():
+    import doctest
+
+    block = re.search(r"```python\n(.*?)```", README, re.S).group(1)
+    test = doctest.DocTestParser().get_doctest(block, {}, "README", "README.md", 0)
+    runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)
+    runner.run(test)
+    assert runner.tries >= 5 and runner.failures == 0
