@@ -15,11 +15,12 @@ from pathlib import Path
 
 from rdflib import Graph
 
+from . import export, render
 from . import queries as q
-from . import render
 from .engine import DEFAULT_TIMEOUT, execute, prepare
 from .errors import InputError, LaborKGError
-from .graph import input_files
+from .export import FORMATS as EXPORT_FORMATS
+from .graph import input_files, load
 from .reason import closure
 from .stats import compute as compute_stats
 from .validate import validate
@@ -141,6 +142,31 @@ def build_parser() -> argparse.ArgumentParser:
     _graph_options(p)
 
     p = sub.add_parser(
+        "export",
+        help="write the graph as Turtle, JSON-LD, N-Triples, N-Quads or TriG",
+        description="Export the graph with its VoID/DCAT description. Turtle is stable (byte-identical "
+        "for the same input) and exact; TriG and N-Quads keep one named graph per source document. Files are "
+        "written atomically: a failed export leaves the previous file unchanged.",
+    )
+    p.add_argument("--format", choices=EXPORT_FORMATS, default="ttl", help="output format (default ttl)")
+    which = p.add_mutually_exclusive_group()
+    which.add_argument(
+        "--asserted",
+        dest="closure",
+        action="store_false",
+        default=False,
+        help="ontology + data as written (default)",
+    )
+    which.add_argument(
+        "--closure", dest="closure", action="store_true", help="with everything OWL RL reasoning entails"
+    )
+    p.add_argument("--frame", choices=("programs",), help="jsonld only: the program-centric framed document")
+    p.add_argument(
+        "-o", "--output", default="-", metavar="FILE", help="output file, or - for standard output"
+    )
+    _graph_options(p)
+
+    p = sub.add_parser(
         "queries",
         help="list the packaged queries",
         description="List the packaged queries with their parameters.",
@@ -237,6 +263,13 @@ def cmd_sparql(args, out) -> int:
     graph = _load(args)
     answer = execute(graph, prepared, timeout=args.timeout, allow_service=args.allow_service or ())
     _write_answer(answer, graph, args, out)
+    return 0
+
+
+def cmd_export(args, out) -> int:
+    files = input_files(args.data)
+    graph = closure(files, use_cache=not args.no_cache) if args.closure else load(files)
+    export.write(export.serialize(graph, args.format, frame=args.frame), args.output, stdout=out)
     return 0
 
 
@@ -339,6 +372,7 @@ def cmd_stats(args, out) -> int:
 COMMANDS = {
     "query": cmd_query,
     "sparql": cmd_sparql,
+    "export": cmd_export,
     "queries": cmd_queries,
     "validate": cmd_validate,
     "stats": cmd_stats,

@@ -48,9 +48,17 @@ def parse_file(path: Path) -> Graph:
     path = Path(path)
     if not path.is_file():
         raise InputError(f"{path}: no such file")
+    fmt = rdf_format(path)
+    if fmt == "json-ld":  # through laborkg's offline JSON-LD processor: no remote context is fetched
+        from .jsonld import to_graph
+
+        try:
+            return to_graph(path.read_text(encoding="utf-8"))
+        except InputError as exc:
+            raise InputError(f"{path}: {exc}") from None
     graph = Graph()
     try:
-        graph.parse(path, format=rdf_format(path))
+        graph.parse(path, format=fmt)
     except BadSyntax as exc:
         reason = re.sub(r"^Bad syntax \((.*)\) at \^ in:.*$", r"\1", str(exc._why), flags=re.S)
         raise ParseError(str(path), exc.lines + 1 if exc.lines is not None else None, reason) from None

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import tempfile
 from collections.abc import Iterable
 from importlib import metadata
 from pathlib import Path
@@ -27,6 +26,7 @@ import owlrl
 from rdflib import Graph, Literal
 from rdflib.namespace import OWL, RDFS
 
+from .atomic import write_atomic
 from .graph import load
 from .namespace import bind_prefixes
 
@@ -80,20 +80,6 @@ def owl_rl_closure(graph: Graph) -> Graph:
     return graph
 
 
-def _write_atomically(graph: Graph, target: Path) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=target.name, suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            graph.serialize(fh, format="nt", encoding="utf-8")
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def closure(files: list[Path], use_cache: bool = True, for_validation: bool = False) -> Graph:
     """The tidied OWL RL closure of ``files``, from the cache when the inputs are unchanged.
 
@@ -115,7 +101,7 @@ def closure(files: list[Path], use_cache: bool = True, for_validation: bool = Fa
     graph = owl_rl_closure(graph)
     if use_cache:
         try:
-            _write_atomically(graph, cached)
+            write_atomic(cached, graph.serialize(format="nt", encoding="utf-8"))
         except OSError:
             pass  # a read-only cache is not an error; the closure is simply recomputed next time
     return graph

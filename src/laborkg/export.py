@@ -1,0 +1,178 @@
+"""Export the graph: Turtle, JSON-LD, N-Triples, N-Quads, TriG; asserted or closure; atomic writes.
+
+- Turtle is stable (same input, byte-identical output) and exact: rdflib's writer would print
+  ``xsd:double`` values rounded to six digits, so doubles are written as typed strings instead.
+- N-Triples are sorted lines (canonical for graphs without blank nodes).
+- TriG and N-Quads keep provenance: one named graph per source document (``…/graph/seed-000``), plus
+  ``…/graph/ontology`` for the ontology and code lists, ``…/graph/other`` for data citing no seed,
+  and ``…/graph/metadata`` for the VoID/DCAT description. A triple is in the graph of every document
+  its subject cites, so the union of the named graphs is the exported graph.
+- JSON-LD is compact under laborkg's context; ``frame="programs"`` gives the program-centric document.
+- Every export includes the computed VoID/DCAT description and is written atomically.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from rdflib import Dataset, Graph, Literal, URIRef, plugin
+from rdflib.namespace import XSD
+from rdflib.plugins.serializers.trig import TrigSerializer
+from rdflib.plugins.serializers.turtle import TurtleSerializer
+from rdflib.serializer import Serializer
+
+from . import jsonld, paths
+from .atomic import write_atomic
+from .errors import InputError
+from .graph import load
+from .metadata import GRAPH_BASE, describe
+from .namespace import LKG, bind_prefixes
+
+
+class _ExactDoubles:
+    """rdflib's Turtle and TriG writers print ``xsd:double`` values rounded to six significant digits
+    (``1.234568e+00``); this writes them as typed strings with every digit instead."""
+
+    def label(self, node, position):
+        if isinstance(node, Literal) and node.datatype == XSD.double:
+            return node._literal_n3(use_plain=False, qname_callback=lambda dt: self.get_pname(dt, True))
+        return super().label(node, position)
+
+
+class ExactTurtleSerializer(_ExactDoubles, TurtleSerializer):
+    """rdflib's Turtle writer with exact doubles."""
+
+
+class ExactTrigSerializer(_ExactDoubles, TrigSerializer):
+    """rdflib's TriG writer with exact doubles."""
+
+
+plugin.register("laborkg-turtle", Serializer, "laborkg.export", "ExactTurtleSerializer")
+plugin.register("laborkg-trig", Serializer, "laborkg.export", "ExactTrigSerializer")
+
+FORMATS = ("ttl", "jsonld", "nt", "nq", "trig")
+
+
+def partition(graph: Graph, ontology_subjects: set) -> dict[str, Graph]:
+    """Named graphs by provenance: ``seed-NNN`` per source document, ``ontology``, ``other``."""
+    doc_name: dict = {}
+    for doc, fname in graph.subject_objects(LKG.fileName):
+        doc_name[doc] = "seed-" + str(fname)[:3]
+    passage_doc = {p: doc_name.get(d) for p, d in graph.subject_objects(LKG.inDocument)}
+    parts: dict[str, Graph] = {}
+
+    def add(name: str, triple) -> None:
+        parts.setdefault(name, bind_prefixes(Graph())).add(triple)
+
+    homes: dict = {}
+    for s in set(graph.subjects()):
+        names = set()
+        if s in doc_name:
+            names.add(doc_name[s])
+        elif s in passage_doc and passage_doc[s]:
+            names.add(passage_doc[s])
+        else:
+            names |= {passage_doc.get(p) for p in graph.objects(s, LKG.source)} - {None}
+        if not names:
+            names = {"ontology" if s in ontology_subjects else "other"}
+        homes[s] = names
+    for t in graph:
+        for name in homes[t[0]]:
+            add(name, t)
+    return parts
+
+
+def _ontology_subjects() -> set:
+    return set(load(paths.ontology_files()).subjects())
+
+
+def to_dataset(graph: Graph) -> Dataset:
+    ds = Dataset()
+    for prefix, ns in graph.namespaces():
+        ds.bind(prefix, ns, override=True, replace=True)
+    parts = partition(graph, _ontology_subjects())
+    for name, part in sorted(parts.items()):
+        g = ds.graph(URIRef(GRAPH_BASE + name))
+        for t in part:
+            g.add(t)
+    meta = ds.graph(URIRef(GRAPH_BASE + "metadata"))
+    for t in describe(graph, parts):
+        meta.add(t)
+    return ds
+
+
+def with_metadata(graph: Graph) -> Graph:
+    out = bind_prefixes(Graph())
+    out += graph
+    out += describe(graph, partition(graph, _ontology_subjects()))
+    for prefix, ns in describe(Graph()).namespaces():
+        out.bind(prefix, ns, override=False)
+    return out
+
+
+def _sorted_lines(text: str) -> str:
+    lines = sorted(line for line in text.splitlines() if line.strip())
+    return "\n".join(lines) + "\n" if lines else ""
+
+
+def serialize(graph: Graph, fmt: str, frame: str | None = None) -> str:
+    """The export of ``graph`` (with its VoID/DCAT description) in ``fmt``."""
+    if frame is not None:
+        if fmt != "jsonld" or frame != "programs":
+            raise InputError("--frame programs is only for --format jsonld")
+        return jsonld.dumps(jsonld.frame_programs(graph))
+    if fmt in ("nq", "trig"):
+        ds = to_dataset(graph)
+        if fmt == "nq":
+            return _sorted_lines(ds.serialize(format="nquads"))
+        return ds.serialize(format="laborkg-trig")
+    full = with_metadata(graph)
+    if fmt == "ttl":
+        return full.serialize(format="laborkg-turtle")
+    if fmt == "nt":
+        return _sorted_lines(full.serialize(format="nt"))
+    if fmt == "jsonld":
+        return jsonld.dumps(jsonld.compact(full))
+    raise InputError(f"unknown export format {fmt!r} (one of {', '.join(FORMATS)})")
+
+
+def parse_export(text: str, fmt: str) -> Graph:
+    """Read an export back (the union of its named graphs for TriG and N-Quads)."""
+    if fmt == "jsonld":
+        return jsonld.to_graph(text)
+    if fmt in ("nq", "trig"):
+        ds = Dataset()
+        ds.parse(data=text, format="nquads" if fmt == "nq" else "trig")
+        union = bind_prefixes(Graph())
+        for g in ds.graphs():
+            union += g
+        return union
+    g = bind_prefixes(Graph())
+    g.parse(data=text, format={"ttl": "turtle", "nt": "nt"}[fmt])
+    return g
+
+
+def write(text: str, output: str | Path | None, stdout=None) -> None:
+    """Write to ``output`` atomically, or to standard output for ``-`` or None."""
+    if output in (None, "-"):
+        (stdout or sys.stdout).write(text)
+        return
+    target = Path(output)
+    if target.is_dir():
+        raise InputError(f"{target}: is a directory; give a file name")
+    try:
+        write_atomic(target, text)
+    except OSError as exc:
+        raise InputError(f"{target}: cannot write ({exc.strerror or exc})") from None
+
+
+__all__ = [
+    "FORMATS",
+    "serialize",
+    "parse_export",
+    "write",
+    "partition",
+    "to_dataset",
+    "ExactTurtleSerializer",
+]

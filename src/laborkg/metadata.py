@@ -1,0 +1,128 @@
+"""VoID and DCAT description of the dataset, computed from the graph (never written by hand).
+
+Counts (triples, entities, per class, per source document), the sources, the vocabularies used, the
+licence, the version and the release date. The release date is ``$SOURCE_DATE_EPOCH`` when set (the
+reproducible-builds convention), else laborkg's release date, so the same input always gives the same
+description and exports stay byte-identical.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections import Counter
+from importlib import metadata as importlib_metadata
+
+from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCAT, DCTERMS, OWL, RDF, RDFS, XSD
+
+from .namespace import BASE, LKG, LKR, bind_prefixes
+
+VOID = Namespace("http://rdfs.org/ns/void#")
+DATASET = LKR["dataset"]
+LICENSE = URIRef("https://creativecommons.org/licenses/by/4.0/")
+RELEASE_DATE = "2026-11-21"
+GRAPH_BASE = BASE + "graph/"
+
+
+def version() -> str:
+    try:
+        return importlib_metadata.version("laborkg")
+    except importlib_metadata.PackageNotFoundError:
+        return "0+unknown"
+
+
+def release_date() -> str:
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date().isoformat()
+    return RELEASE_DATE
+
+
+def _vocabularies(graph: Graph) -> set[str]:
+    used = set()
+    for _s, p, o in graph:
+        for term in (p, o if p == RDF.type else None):
+            if isinstance(term, URIRef):
+                text = str(term)
+                cut = max(text.rfind("#"), text.rfind("/"))
+                if cut > 0 and not text.startswith(str(LKR)):
+                    used.add(text[: cut + 1])
+    return used
+
+
+def describe(graph: Graph, partitions: dict[str, Graph] | None = None) -> Graph:
+    """A VoID + DCAT description of ``graph`` (and of its per-source partitions, if given)."""
+    meta = bind_prefixes(Graph())
+    meta.bind("void", VOID)
+    meta.bind("dcat", DCAT)
+    d = DATASET
+    meta.add((d, RDF.type, VOID.Dataset))
+    meta.add((d, RDF.type, DCAT.Dataset))
+    meta.add((d, DCTERMS.title, Literal("laborkg: US–Mexico labor cooperation knowledge graph", lang="en")))
+    meta.add(
+        (
+            d,
+            DCTERMS.title,
+            Literal(
+                "laborkg: grafo de conocimiento de la cooperación laboral México–Estados Unidos", lang="es"
+            ),
+        )
+    )
+    meta.add(
+        (
+            d,
+            DCTERMS.description,
+            Literal(
+                "Agencies, programs, funding, laws, conventions, events, statistics and suggested actions "
+                "on US–Mexico labor cooperation, curated from five source documents; every entity and fact "
+                "cites a verbatim passage.",
+                lang="en",
+            ),
+        )
+    )
+    meta.add((d, DCTERMS.license, LICENSE))
+    meta.add((d, OWL.versionInfo, Literal(version())))
+    meta.add((d, URIRef(str(DCAT) + "version"), Literal(version())))  # DCAT 3
+    meta.add((d, DCTERMS.created, Literal(release_date(), datatype=XSD.date)))
+    meta.add((d, DCTERMS.conformsTo, URIRef(str(LKG).rstrip("#"))))
+    meta.add((d, VOID.uriSpace, Literal(str(LKR))))
+    meta.add((d, VOID.triples, Literal(len(graph))))
+    subjects = {s for s in graph.subjects() if isinstance(s, URIRef)}
+    meta.add((d, VOID.distinctSubjects, Literal(len(subjects))))
+    meta.add((d, VOID.properties, Literal(len(set(graph.predicates())))))
+    entities = {s for s in subjects if str(s).startswith(str(LKR))}
+    meta.add((d, VOID.entities, Literal(len(entities))))
+    for vocab in sorted(_vocabularies(graph)):
+        meta.add((d, VOID.vocabulary, URIRef(vocab)))
+    classes = Counter(
+        o for s, o in graph.subject_objects(RDF.type) if s in entities and isinstance(o, URIRef)
+    )
+    meta.add((d, VOID.classes, Literal(len(classes))))
+    for cls, n in sorted(classes.items()):
+        local = str(cls).rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+        prefix = "lkg-" if str(cls).startswith(str(LKG)) else ""
+        part = URIRef(f"{DATASET}/class/{prefix}{local}")
+        meta.add((d, VOID.classPartition, part))
+        meta.add((part, VOID["class"], cls))
+        meta.add((part, VOID.entities, Literal(n)))
+    for doc in sorted(graph.subjects(RDF.type, LKG.SourceDocument)):
+        meta.add((d, DCTERMS.source, doc))
+    for name, part_graph in sorted((partitions or {}).items()):
+        subset = URIRef(f"{DATASET}/{name}")
+        meta.add((d, VOID.subset, subset))
+        meta.add((subset, RDF.type, VOID.Dataset))
+        meta.add((subset, RDFS.label, Literal(f"laborkg named graph {name}", lang="en")))
+        meta.add((subset, VOID.triples, Literal(len(part_graph))))
+        meta.add(
+            (
+                subset,
+                VOID.entities,
+                Literal(len({s for s in part_graph.subjects() if str(s).startswith(str(LKR))})),
+            )
+        )
+        meta.add((subset, URIRef(str(VOID) + "inDataset"), d))
+        meta.add((subset, DCTERMS.identifier, Literal(GRAPH_BASE + name)))
+        if name.startswith("seed-"):
+            meta.add((subset, DCTERMS.source, LKR[name]))
+    return meta
