@@ -230,3 +230,26 @@ def test_console_script_runs_the_main_job():
 def test_module_entry_point():
     proc = subprocess.run([sys.executable, "-m", "laborkg", "--version"], capture_output=True, text=True)
     assert proc.returncode == 0 and proc.stdout.startswith("laborkg ")
+
+
+def test_link_reports_linked_and_unlinked(tmp_path):
+    target = tmp_path / "links.ttl"
+    code, out, err = run("link", "-o", str(target))
+    assert code == 0, err
+    assert "entities linked" in out and "not linked" in out
+    from rdflib import Graph
+
+    g = Graph().parse(target)
+    assert len(g) >= 20
+    code, out, _ = run("link", "--format", "json")
+    doc = json.loads(out)
+    linked = {e["entity"] for e in doc["linked"]}
+    assert "https://w3id.org/laborkg/id/mexico" in linked
+    assert "https://w3id.org/laborkg/id/stps" in {e["entity"] for e in doc["unlinked"]}
+
+
+def test_docs_command_writes_html(tmp_path):
+    code, out, err = run("docs", "-o", str(tmp_path / "docs"))
+    assert code == 0, err
+    html = (tmp_path / "docs" / "index.html").read_text()
+    assert "government agency" in html and "dependencia gubernamental" in html

@@ -167,6 +167,25 @@ def build_parser() -> argparse.ArgumentParser:
     _graph_options(p)
 
     p = sub.add_parser(
+        "link",
+        help="links to external graphs: which entities are linked (Wikidata, ISO, ILO, IATI) and which not",
+        description="Read data/mappings/*.sssom.tsv (every row with its source and justification), check it "
+        "against the graph, and report which entities are linked to external graphs and which are not. The "
+        "links are part of the graph as skos:exactMatch/closeMatch triples; -o writes them as Turtle.",
+    )
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("-o", "--output", metavar="FILE", help="also write the link triples (Turtle) to FILE")
+    _graph_options(p)
+
+    p = sub.add_parser(
+        "docs",
+        help="write HTML documentation of the ontology (pyLODE)",
+        description="Write HTML documentation of the ontology (classes, properties, code lists, English and "
+        "Spanish labels) with pyLODE, offline, into DIR (replaced atomically).",
+    )
+    p.add_argument("-o", "--output", required=True, metavar="DIR", help="output directory")
+
+    p = sub.add_parser(
         "queries",
         help="list the packaged queries",
         description="List the packaged queries with their parameters.",
@@ -273,6 +292,51 @@ def cmd_export(args, out) -> int:
     return 0
 
 
+def cmd_link(args, out) -> int:
+    from . import link
+
+    graph = _load(args)
+    mappings = link.load_mappings(graph=graph)
+    report = link.link_report(graph, mappings)
+    if args.output:
+        export.write(link.mapping_graph(mappings).serialize(format="laborkg-turtle"), args.output)
+    if args.format == "json":
+        counts = report.counts()
+        out.write(
+            json.dumps(
+                {
+                    "counts": counts,
+                    "linked": [
+                        {
+                            "entity": str(e.entity),
+                            "kind": e.kind,
+                            "label": e.label,
+                            "targets": [str(t.object) for t in e.targets],
+                        }
+                        for e in report.linked
+                    ],
+                    "unlinked": [
+                        {"entity": str(e.entity), "kind": e.kind, "label": e.label} for e in report.unlinked
+                    ],
+                },
+                indent=2,
+                ensure_ascii=False,
+            )
+            + "\n"
+        )
+    else:
+        out.write(report.text() + "\n")
+    return 0
+
+
+def cmd_docs(args, out) -> int:
+    from .docs import write_docs
+
+    index = write_docs(Path(args.output))
+    out.write(f"wrote {index}\n")
+    return 0
+
+
 def cmd_queries(args, out) -> int:
     cat = q.catalogue()
     if args.format == "json":
@@ -373,6 +437,8 @@ COMMANDS = {
     "query": cmd_query,
     "sparql": cmd_sparql,
     "export": cmd_export,
+    "link": cmd_link,
+    "docs": cmd_docs,
     "queries": cmd_queries,
     "validate": cmd_validate,
     "stats": cmd_stats,

@@ -4,7 +4,8 @@
   ``xsd:double`` values rounded to six digits, so doubles are written as typed strings instead.
 - N-Triples are sorted lines (canonical for graphs without blank nodes).
 - TriG and N-Quads keep provenance: one named graph per source document (``…/graph/seed-000``), plus
-  ``…/graph/ontology`` for the ontology and code lists, ``…/graph/other`` for data citing no seed,
+  ``…/graph/ontology`` for the ontology and code lists, ``…/graph/mappings`` for links to external
+  graphs, ``…/graph/other`` for data citing no seed,
   and ``…/graph/metadata`` for the VoID/DCAT description. A triple is in the graph of every document
   its subject cites, so the union of the named graphs is the exported graph.
 - JSON-LD is compact under laborkg's context; ``frame="programs"`` gives the program-centric document.
@@ -17,7 +18,7 @@ import sys
 from pathlib import Path
 
 from rdflib import Dataset, Graph, Literal, URIRef, plugin
-from rdflib.namespace import XSD
+from rdflib.namespace import SKOS, XSD
 from rdflib.plugins.serializers.trig import TrigSerializer
 from rdflib.plugins.serializers.turtle import TurtleSerializer
 from rdflib.serializer import Serializer
@@ -54,8 +55,12 @@ plugin.register("laborkg-trig", Serializer, "laborkg.export", "ExactTrigSerializ
 FORMATS = ("ttl", "jsonld", "nt", "nq", "trig")
 
 
+_MAPPING_PREDICATES = {SKOS.exactMatch, SKOS.closeMatch, SKOS.broadMatch, SKOS.narrowMatch, SKOS.relatedMatch}
+
+
 def partition(graph: Graph, ontology_subjects: set) -> dict[str, Graph]:
-    """Named graphs by provenance: ``seed-NNN`` per source document, ``ontology``, ``other``."""
+    """Named graphs by provenance: ``seed-NNN`` per source document, ``ontology``, ``mappings`` (links to
+    external graphs, from data/mappings), ``other``."""
     doc_name: dict = {}
     for doc, fname in graph.subject_objects(LKG.fileName):
         doc_name[doc] = "seed-" + str(fname)[:3]
@@ -78,6 +83,9 @@ def partition(graph: Graph, ontology_subjects: set) -> dict[str, Graph]:
             names = {"ontology" if s in ontology_subjects else "other"}
         homes[s] = names
     for t in graph:
+        if t[1] in _MAPPING_PREDICATES:
+            add("mappings", t)  # links to external graphs come from data/mappings, not from a seed
+            continue
         for name in homes[t[0]]:
             add(name, t)
     return parts

@@ -30,7 +30,9 @@ _FORMATS = {
 
 
 def rdf_format(path: Path) -> str:
-    """The rdflib parser name for ``path``, from its suffix."""
+    """The rdflib parser name for ``path``, from its suffix (``sssom`` for SSSOM mapping tables)."""
+    if path.name.lower().endswith(".sssom.tsv"):
+        return "sssom"
     try:
         return _FORMATS[path.suffix.lower()]
     except KeyError:
@@ -49,6 +51,10 @@ def parse_file(path: Path) -> Graph:
     if not path.is_file():
         raise InputError(f"{path}: no such file")
     fmt = rdf_format(path)
+    if fmt == "sssom":  # links to external graphs: one skos mapping triple per row
+        from .link import mapping_graph, read_sssom
+
+        return mapping_graph(read_sssom(path))
     if fmt == "json-ld":  # through laborkg's offline JSON-LD processor: no remote context is fetched
         from .jsonld import to_graph
 
@@ -78,7 +84,10 @@ def expand_paths(items: Iterable[Path | str]) -> list[Path]:
     for item in items:
         p = Path(item)
         if p.is_dir():
-            found = sorted(f for f in p.iterdir() if f.suffix.lower() in _FORMATS)
+            found = sorted(
+                f for f in p.iterdir() if f.suffix.lower() in _FORMATS or f.name.endswith(".sssom.tsv")
+            )
+            found += sorted((p / "mappings").glob("*.sssom.tsv")) if (p / "mappings").is_dir() else []
             if not found:
                 raise InputError(f"{p}: directory holds no RDF files")
             out.extend(found)

@@ -26,8 +26,9 @@ def ontology_files() -> list[Path]:
 
 
 def data_files(data_dir: Path = DATA_DIR) -> list[Path]:
-    """The curated instance data shipped with laborkg (``data/*.ttl``), in a stable order."""
-    return sorted(data_dir.glob("*.ttl"))
+    """The curated instance data shipped with laborkg (``data/*.ttl``) and its links to external graphs
+    (``data/mappings/*.sssom.tsv``), in a stable order."""
+    return sorted(data_dir.glob("*.ttl")) + sorted((data_dir / "mappings").glob("*.sssom.tsv"))
 
 
 def shape_files() -> list[Path]:
