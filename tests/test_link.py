@@ -191,8 +191,14 @@ def instances(graph: Graph, cls: URIRef) -> set[URIRef]:
 def test_every_country_has_its_iso_3166_code(kg, mappings):
     countries = instances(kg, LKG.Country)
     assert {LKR.mexico, LKR["united-states"], LKR.guatemala, LKR.honduras} <= countries
-    expected = {LKR.mexico: "MX", LKR["united-states"]: "US", LKR.guatemala: "GT", LKR.honduras: "HN",
-                LKR.canada: "CA", LKR["el-salvador"]: "SV"}
+    expected = {
+        LKR.mexico: "MX",
+        LKR["united-states"]: "US",
+        LKR.guatemala: "GT",
+        LKR.honduras: "HN",
+        LKR.canada: "CA",
+        LKR["el-salvador"]: "SV",
+    }
     for country in countries:
         assert targets(mappings, country, ISO3166), f"{country} has no ISO 3166-1 code"
         if country in expected:
