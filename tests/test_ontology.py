@@ -139,3 +139,11 @@ def test_amounts_are_decimal_and_marks_boolean(onto):
     assert onto.value(LKG.amount, RDFS.range) == XSD.decimal
     assert onto.value(LKG.hazardous, RDFS.range) == XSD.boolean
     assert onto.value(LKG.categoricalWorstForm, RDFS.range) == XSD.boolean
+
+
+def test_python_namespace_lists_exactly_the_ontology_terms(onto):
+    """laborkg.namespace.LKG is a closed namespace kept in sync with the ontology."""
+    from laborkg.namespace import LKG as closed
+
+    declared = {str(s)[len(str(LKG)):] for s in own_terms(onto) if str(s).startswith(str(LKG))}
+    assert set(closed.__annotations__) == declared

@@ -2,12 +2,232 @@
 
 from __future__ import annotations
 
-from rdflib import Graph, Namespace
-from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, PROV, QB, RDF, RDFS, SDO, SKOS, TIME, XSD
+from rdflib import Graph, Namespace, URIRef
+from rdflib.namespace import (
+    DCTERMS,
+    FOAF,
+    ORG,
+    OWL,
+    PROV,
+    QB,
+    RDF,
+    RDFS,
+    SDO,
+    SKOS,
+    TIME,
+    XSD,
+    DefinedNamespace,
+)
 
 BASE = "https://w3id.org/laborkg/"
-LKG = Namespace(BASE + "ontology#")
-"""The ontology's classes and properties."""
+
+
+class LKG(DefinedNamespace):
+    """laborkg's ontology terms, closed: a misspelt term fails at import time (kept in sync with
+    ontology/laborkg.ttl by a test)."""
+
+    _NS = Namespace(BASE + "ontology#")
+    _fail = True
+
+    ActionArea: URIRef
+    ActivityStatus: URIRef
+    Agent: URIRef
+    BusinessAssociation: URIRef
+    Cancellation: URIRef
+    Caveat: URIRef
+    ChildLaborActivity: URIRef
+    City: URIRef
+    Claim: URIRef
+    Commitment: URIRef
+    Concept: URIRef
+    Constitution: URIRef
+    Convention: URIRef
+    CoordinatingBody: URIRef
+    Country: URIRef
+    Currency: URIRef
+    Declaration: URIRef
+    Document: URIRef
+    Event: URIRef
+    ExperienceExchange: URIRef
+    Fact: URIRef
+    FocusArea: URIRef
+    Funding: URIRef
+    GovernmentAgency: URIRef
+    Indicator: URIRef
+    Initiative: URIRef
+    InternationalInstrument: URIRef
+    InternationalOrganisation: URIRef
+    LaborMobilityProgram: URIRef
+    Launch: URIRef
+    Law: URIRef
+    LegalAmendment: URIRef
+    LegalInstrument: URIRef
+    LegalProvision: URIRef
+    LegalReform: URIRef
+    LegalStandard: URIRef
+    Mechanism: URIRef
+    Meeting: URIRef
+    Membership: URIRef
+    Memorandum: URIRef
+    NameClaim: URIRef
+    NamedEntity: URIRef
+    NationalGovernment: URIRef
+    NonGovernmentalOrganisation: URIRef
+    Observation: URIRef
+    Organisation: URIRef
+    OrganisationRole: URIRef
+    OrganisationRoleType: URIRef
+    Outcome: URIRef
+    Person: URIRef
+    Place: URIRef
+    Policy: URIRef
+    PositionHolding: URIRef
+    Program: URIRef
+    ProgramSet: URIRef
+    Protocol: URIRef
+    Ratification: URIRef
+    Report: URIRef
+    Resource: URIRef
+    Sector: URIRef
+    SocialProgram: URIRef
+    SourceDocument: URIRef
+    SourcePassage: URIRef
+    StandardType: URIRef
+    Statement: URIRef
+    StatisticsStructure: URIRef
+    SubAgency: URIRef
+    SubnationalState: URIRef
+    SuggestedAction: URIRef
+    Summit: URIRef
+    TechnicalAssistanceProject: URIRef
+    TradeAgreement: URIRef
+    TrainingProgram: URIRef
+    Union: URIRef
+    UnitOfMeasure: URIRef
+    University: URIRef
+    UnspecifiedGroup: URIRef
+    WorkingGroup: URIRef
+    about: URIRef
+    acronym: URIRef
+    actionArea: URIRef
+    actionText: URIRef
+    addressedTo: URIRef
+    ageRange: URIRef
+    agendaItem: URIRef
+    amends: URIRef
+    amount: URIRef
+    appliesIn: URIRef
+    articleNumber: URIRef
+    author: URIRef
+    basedIn: URIRef
+    beneficiary: URIRef
+    booleanValue: URIRef
+    cancelledBy: URIRef
+    cancelledIn: URIRef
+    cancelledInitiative: URIRef
+    categoricalWorstForm: URIRef
+    caveat: URIRef
+    chair: URIRef
+    charOffset: URIRef
+    commitmentText: URIRef
+    committedBy: URIRef
+    componentOf: URIRef
+    conflictsWith: URIRef
+    contributor: URIRef
+    currency: URIRef
+    date: URIRef
+    dateNotStated: URIRef
+    description: URIRef
+    endDate: URIRef
+    establishedBy: URIRef
+    establishedUnder: URIRef
+    fileName: URIRef
+    focusArea: URIRef
+    fundedBy: URIRef
+    fundedInitiative: URIRef
+    funder: URIRef
+    hasBudget: URIRef
+    hasComponent: URIRef
+    hasFunding: URIRef
+    hasMember: URIRef
+    hasMembership: URIRef
+    hasRatified: URIRef
+    hasSubAgency: URIRef
+    hazardous: URIRef
+    holder: URIRef
+    inDocument: URIRef
+    inProgramSet: URIRef
+    inSector: URIRef
+    includesProgram: URIRef
+    indicator: URIRef
+    jurisdiction: URIRef
+    launched: URIRef
+    madeAt: URIRef
+    managedBy: URIRef
+    meetingFrequency: URIRef
+    meetsInternationalStandards: URIRef
+    member: URIRef
+    memberKind: URIRef
+    memberOf: URIRef
+    minimumAge: URIRef
+    name: URIRef
+    namedEntity: URIRef
+    objective: URIRef
+    ordinal: URIRef
+    organiser: URIRef
+    outcomeOf: URIRef
+    partOfLaw: URIRef
+    partOfPlace: URIRef
+    participant: URIRef
+    partner: URIRef
+    partyToRatification: URIRef
+    positionIn: URIRef
+    positionJurisdiction: URIRef
+    positionTitle: URIRef
+    programCount: URIRef
+    prohibits: URIRef
+    providedBy: URIRef
+    publishedBy: URIRef
+    quantityMax: URIRef
+    quantityMin: URIRef
+    quantityUnit: URIRef
+    quote: URIRef
+    ratifiedInstrument: URIRef
+    ratifyingParty: URIRef
+    receivesFunding: URIRef
+    refArea: URIRef
+    refEntity: URIRef
+    refYear: URIRef
+    refYearEnd: URIRef
+    reportedBy: URIRef
+    reportedIn: URIRef
+    roleInInitiative: URIRef
+    roleOrganisation: URIRef
+    roleType: URIRef
+    sector: URIRef
+    sharedExperienceOf: URIRef
+    source: URIRef
+    speaker: URIRef
+    standardType: URIRef
+    startDate: URIRef
+    statementText: URIRef
+    statisticalSource: URIRef
+    status: URIRef
+    subAgencyOf: URIRef
+    suggestedBy: URIRef
+    supplements: URIRef
+    supportedBy: URIRef
+    supportedThrough: URIRef
+    supportsImplementationOf: URIRef
+    topic: URIRef
+    underInitiative: URIRef
+    unit: URIRef
+    unitOf: URIRef
+    value: URIRef
+    valueNote: URIRef
+    yearSuggested: URIRef
+
+
 LKC = Namespace(BASE + "code/")
 """Code lists (IATI ActivityStatus and OrganisationRole, ISO 4217)."""
 LKR = Namespace(BASE + "id/")
