@@ -3,14 +3,12 @@ writes are atomic, JSON-LD uses the context and never fetches one, VoID/DCAT is 
 
 from __future__ import annotations
 
-import http.server
 import json
 import os
 import signal
 import subprocess
 import sys
 import textwrap
-import threading
 import time
 
 import pytest
@@ -221,36 +219,17 @@ def test_framed_program_document_matches_its_frame(asserted_graph):
     assert "000_7e04030125ad1ee4.txt" in files
 
 
-class _Canary(http.server.BaseHTTPRequestHandler):
-    hits: list[str] = []
-
-    def do_GET(self):  # noqa: N802
-        _Canary.hits.append(self.path)
-        self.send_response(200)
-        self.send_header("Content-Type", "application/ld+json")
-        self.end_headers()
-        self.wfile.write(b'{"@context": {"name": "http://schema.org/name"}}')
-
-    def log_message(self, *args):
-        pass
-
-
-def test_remote_context_is_refused_without_network(tmp_path):
-    server = http.server.HTTPServer(("127.0.0.1", 0), _Canary)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        url = f"http://127.0.0.1:{server.server_port}/context.jsonld"
-        doc = {"@context": url, "@id": "http://example.org/x", "name": "x"}
-        with pytest.raises(jsonld.RemoteContextRefused, match="does not fetch"):
-            jsonld.to_graph(doc)
-        f = tmp_path / "remote.jsonld"
-        f.write_text(json.dumps(doc))
-        err = __import__("io").StringIO()
-        assert main(["validate", "--data", str(f)], err=err) == 2
-        assert "does not fetch" in err.getvalue() and err.getvalue().count("\n") == 1
-        assert _Canary.hits == []
-    finally:
-        server.shutdown()
+def test_remote_context_is_refused_without_network(tmp_path, canary):
+    base, hits = canary
+    doc = {"@context": f"{base}/context.jsonld", "@id": "http://example.org/x", "name": "x"}
+    with pytest.raises(jsonld.RemoteContextRefused, match="does not fetch"):
+        jsonld.to_graph(doc)
+    f = tmp_path / "remote.jsonld"
+    f.write_text(json.dumps(doc))
+    err = __import__("io").StringIO()
+    assert main(["validate", "--data", str(f)], err=err) == 2
+    assert "does not fetch" in err.getvalue() and err.getvalue().count("\n") == 1
+    assert hits == []
 
 
 def test_laborkg_context_is_served_offline():

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import http.server
-import threading
-
 import pytest
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import OWL, RDF, SKOS
@@ -154,30 +151,11 @@ def test_a_damaged_cache_file_is_rebuilt(tmp_path, monkeypatch):
     assert (LKR.stps, RDF.type, LKG.Agent) in g
 
 
-class _Canary(http.server.BaseHTTPRequestHandler):
-    hits: list[str] = []
-
-    def do_GET(self):  # noqa: N802
-        _Canary.hits.append(self.path)
-        self.send_response(200)
-        self.send_header("Content-Type", "text/turtle")
-        self.end_headers()
-        self.wfile.write(b"<http://x/a> <http://x/b> <http://x/c> .")
-
-    def log_message(self, *args):
-        pass
-
-
-def test_owl_imports_are_never_fetched(tmp_path):
+def test_owl_imports_are_never_fetched(tmp_path, canary):
     """A data file importing an ontology from a live local server: the server sees no request."""
-    server = http.server.HTTPServer(("127.0.0.1", 0), _Canary)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        url = f"http://127.0.0.1:{server.server_port}/onto.ttl"
-        f = tmp_path / "imports.ttl"
-        f.write_text(f"<https://w3id.org/laborkg/id/t> <{OWL.imports}> <{url}> .\n")
-        g = reason.closure(paths.ontology_files() + [f], use_cache=False)
-        assert (URIRef("http://x/a"), None, None) not in g
-        assert _Canary.hits == []
-    finally:
-        server.shutdown()
+    base, hits = canary
+    f = tmp_path / "imports.ttl"
+    f.write_text(f"<https://w3id.org/laborkg/id/t> <{OWL.imports}> <{base}/onto.ttl> .\n")
+    g = reason.closure(paths.ontology_files() + [f], use_cache=False)
+    assert (URIRef("http://x/a"), None, None) not in g
+    assert hits == []
