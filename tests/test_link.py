@@ -250,7 +250,7 @@ def test_every_iati_code_has_its_iati_code(kg, mappings):
 def test_link_report(kg, mappings):
     report = link_report(kg, mappings)
     counts = report.counts()
-    assert counts[COUNTRY] == (6, 0)
+    assert counts[COUNTRY] == (7, 0)
     assert counts[CURRENCY] == (2, 0)
     assert counts[ILO_INSTRUMENT] == (4, 0)
     assert counts[IATI_CODE] == (10, 0)
