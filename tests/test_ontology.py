@@ -145,5 +145,5 @@ def test_python_namespace_lists_exactly_the_ontology_terms(onto):
     """laborkg.namespace.LKG is a closed namespace kept in sync with the ontology."""
     from laborkg.namespace import LKG as closed
 
-    declared = {str(s)[len(str(LKG)):] for s in own_terms(onto) if str(s).startswith(str(LKG))}
+    declared = {str(s)[len(str(LKG)) :] for s in own_terms(onto) if str(s).startswith(str(LKG))}
     assert set(closed.__annotations__) == declared

@@ -116,14 +116,14 @@ def test_every_prose_line_of_the_seeds_is_quoted(data_graph):
                 continue
             start = text.find(str(quote))
             while start >= 0:
-                covered[start:start + len(str(quote))] = b"\x01" * len(str(quote))
+                covered[start : start + len(str(quote))] = b"\x01" * len(str(quote))
                 start = text.find(str(quote), start + 1)
         pos = 0
         for number, line in enumerate(text.split("\n"), 1):
             if line.startswith("## REFERENCES"):
                 break
             if len(line) >= 60 and (seed.name, number) not in UNQUOTED_LINES:
-                if sum(covered[pos:pos + len(line)]) < len(line) / 2:
+                if sum(covered[pos : pos + len(line)]) < len(line) / 2:
                     missing.append(f"{seed.name}:{number}: {line[:70]}")
             pos += len(line) + 1
     assert not missing, "\n".join(missing)

@@ -74,6 +74,15 @@ def _timeout_option(p: argparse.ArgumentParser) -> None:
     )
 
 
+def _store_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--store",
+        metavar="DIR",
+        help="answer from the store 'laborkg build --store DIR' made (pyoxigraph, on disk): no reasoning, "
+        "no loading; not with --data",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="laborkg",
@@ -113,6 +122,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _timeout_option(p)
     _graph_options(p)
+    _store_option(p)
 
     p = sub.add_parser(
         "sparql",
@@ -139,6 +149,28 @@ def build_parser() -> argparse.ArgumentParser:
         help="let SERVICE call this endpoint (repeatable); any other SERVICE is refused",
     )
     _timeout_option(p)
+    _graph_options(p)
+    _store_option(p)
+
+    p = sub.add_parser(
+        "build",
+        help="reason, validate and store the graph on disk for fast queries (--store DIR)",
+        description="Load ontology + data, compute the OWL RL closure, validate it once, and store it in "
+        "DIR (pyoxigraph, on disk) with a manifest of its inputs and versions. 'laborkg query/sparql --store "
+        "DIR' then answer from it without reasoning or loading. Data that does not conform (exit 1) or "
+        "malformed input (exit 2) writes nothing: a store already in DIR is left as it was.",
+    )
+    p.add_argument(
+        "--store", required=True, metavar="DIR", help="directory of the store (created or replaced)"
+    )
+    p.add_argument(
+        "--reasoner",
+        choices=("auto", "reasonable", "owlrl"),
+        default=None,
+        help="OWL RL reasoner: reasonable (fast), owlrl (reference), auto (reasonable when installed; "
+        "default, or $LABORKG_REASONER)",
+    )
+    p.add_argument("--format", choices=("text", "json"), default="text", help="json prints the manifest")
     _graph_options(p)
 
     p = sub.add_parser(
@@ -213,6 +245,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--format", choices=("table", "json"), default="table")
     _graph_options(p)
+
+    p = sub.add_parser(
+        "serve",
+        help="serve a read-only SPARQL endpoint and a web view (localhost by default)",
+        description="Serve the graph over HTTP: a read-only SPARQL 1.1 Protocol endpoint at /sparql, the "
+        "packaged queries at /queries, dereferenceable IRIs at /id/…, and a web view at /. Updates get 403; "
+        "a query past --timeout gets 503, an answer over --max-rows 413.",
+    )
+    from .server import serve_arguments
+
+    serve_arguments(p)
+    _graph_options(p)
     return parser
 
 
@@ -235,10 +279,24 @@ def cmd_query(args, out) -> int:
     params = _params(args.param)
     for name in params:
         query.param(name)
+    if args.store:
+        with _open_store(args) as store:
+            answer = store.query(args.name, params, timeout=args.timeout)
+            labels = store.label_graph(answer) if args.format == "table" else None
+        _write_answer(answer, labels, args, out, title=query.summary or query.name)
+        return 0
     graph = _load(args)
     answer = q.run(graph, args.name, params, timeout=args.timeout)
     _write_answer(answer, graph, args, out, title=query.summary or query.name)
     return 0
+
+
+def _open_store(args):
+    from .store import open_store
+
+    if args.data or args.no_cache:
+        raise InputError("--store answers from the store as it was built: give --data to laborkg build")
+    return open_store(args.store)
 
 
 def _write_answer(answer, graph, args, out, title: str | None = None) -> None:
@@ -279,6 +337,12 @@ def _query_text(args) -> str:
 def cmd_sparql(args, out) -> int:
     text = _query_text(args)
     prepared = prepare(text, allow_service=args.allow_service or ())  # refused before loading anything
+    if args.store:
+        with _open_store(args) as store:
+            answer = store.sparql(text, timeout=args.timeout, allow_service=args.allow_service or ())
+            labels = store.label_graph(answer) if args.format in (None, "table") else None
+        _write_answer(answer, labels, args, out)
+        return 0
     graph = _load(args)
     answer = execute(graph, prepared, timeout=args.timeout, allow_service=args.allow_service or ())
     _write_answer(answer, graph, args, out)
@@ -395,6 +459,34 @@ def cmd_validate(args, out) -> int:
     return 0 if report.conforms else 1
 
 
+def cmd_build(args, out) -> int:
+    from .store import NotConforming, build
+
+    def progress(message: str) -> None:
+        sys.stderr.write(f"laborkg: {message}\n")
+
+    try:
+        manifest = build(
+            args.store,
+            data=args.data,
+            use_cache=not args.no_cache,
+            reasoner=args.reasoner,
+            progress=progress if args.format == "text" else None,
+        )
+    except NotConforming as exc:
+        out.write(exc.report.text(shorten=render.Labeller(Graph()).short) + "\n")
+        raise
+    if args.format == "json":
+        out.write(json.dumps(manifest, indent=2) + "\n")
+    else:
+        files, reasoner = len(manifest["inputs"]["files"]), manifest["reasoner"]
+        out.write(
+            f"built {args.store}: {manifest['triples']} triples from {files} files "
+            f"(reasoner {reasoner['name']} {reasoner['version']}); the data conforms\n"
+        )
+    return 0
+
+
 def cmd_stats(args, out) -> int:
     graph = _load(args)
     s = compute_stats(graph)
@@ -433,7 +525,14 @@ def cmd_stats(args, out) -> int:
     return 0
 
 
+def cmd_serve(args, out) -> int:
+    from .server import serve
+
+    return serve(_load(args), args, out)
+
+
 COMMANDS = {
+    "serve": cmd_serve,
     "query": cmd_query,
     "sparql": cmd_sparql,
     "export": cmd_export,
@@ -442,6 +541,7 @@ COMMANDS = {
     "queries": cmd_queries,
     "validate": cmd_validate,
     "stats": cmd_stats,
+    "build": cmd_build,
 }
 
 

@@ -1,0 +1,323 @@
+"""The pyoxigraph store gives the answers of the in-memory closure, and reasonable the entailments of owlrl.
+
+Every packaged query runs with each of its example parameters, and with none, on the store that
+``laborkg build`` makes from the shipped data and on the in-memory closure; the answers must be equal
+after ``golden_support.normalise`` and two documented normalisations (see ``laborkg.store``):
+
+- numbers compare by value: Oxigraph stores ``207000000.0`` (``xsd:decimal``) as ``207000000``;
+- a GROUP_CONCAT over a group with no bound value is ``""`` in rdflib and unbound in Oxigraph: both are
+  "no values" (the golden form ``[]``).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from golden_support import concat_columns, example_params, normalise
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF, RDFS, XSD
+
+from laborkg import paths, queries, reason, render
+from laborkg.cli import main
+from laborkg.engine import Answer, QueryTimeout
+from laborkg.errors import InputError, QueryError
+from laborkg.graph import input_files, load
+from laborkg.store import NotConforming, build, open_store, project_parameters, validate_closure
+from laborkg.validate import validate
+
+pyoxigraph = pytest.importorskip("pyoxigraph")
+
+CATALOGUE = queries.catalogue()
+_NUMERIC = {XSD.decimal, XSD.integer, XSD.double, XSD.float, XSD.nonNegativeInteger, XSD.positiveInteger}
+
+
+@pytest.fixture(scope="module")
+def store_dir(tmp_path_factory, _private_cache):
+    directory = tmp_path_factory.mktemp("store") / "kg"
+    build(directory)
+    return directory
+
+
+@pytest.fixture(scope="module")
+def store(store_dir):
+    with open_store(store_dir) as s:
+        yield s
+
+
+def _cases():
+    for name, query in CATALOGUE.items():
+        seen = []
+        for n, _ in enumerate(query.examples or [None]):
+            params = example_params(type(query)(**{**vars(query), "examples": query.examples[n:]}))
+            if params not in seen:
+                seen.append(params)
+        if not any(p.required for p in query.params) and {} not in seen:
+            seen.append({})  # every optional parameter left unbound
+        for params in seen:
+            yield pytest.param(name, params, id=f"{name}-{'-'.join(f'{k}={v}' for k, v in params.items())}")
+
+
+def _number(term):
+    if isinstance(term, Literal) and term.datatype in _NUMERIC:
+        value = (
+            Decimal(str(term.toPython())) if term.datatype in (XSD.double, XSD.float) else Decimal(str(term))
+        )
+        return Literal(f"{value.normalize():f}", datatype=term.datatype)
+    return term
+
+
+def comparable(answer: Answer, text: str) -> dict:
+    """``golden_support.normalise`` plus the two documented normalisations."""
+    if answer.kind == "select":
+        answer = Answer(
+            "select", vars=answer.vars, rows=[tuple(_number(t) for t in row) for row in answer.rows]
+        )
+    norm = normalise(answer, text)
+    if "rows" in norm:
+        seps = concat_columns(text)
+        rows = (
+            [
+                [] if cell is None and var in seps else cell
+                for var, cell in zip(norm["vars"], row, strict=True)
+            ]
+            for row in norm["rows"]
+        )
+        norm["rows"] = sorted(rows, key=lambda r: json.dumps(r, ensure_ascii=False))
+    return norm
+
+
+@pytest.mark.parametrize(("name", "params"), list(_cases()))
+def test_store_answers_as_the_in_memory_closure(kg, store, name, params):
+    query = CATALOGUE[name]
+    want = comparable(queries.run(kg, name, params, timeout=None), query.text)
+    got = comparable(store.query(name, params, timeout=None), query.text)
+    assert got == want
+
+
+def _signature(table: str) -> tuple:
+    """A table with row and footnote order left out (ORDER BY ties and GROUP_CONCAT order are open)."""
+    head, _, notes = table.partition("\nSources:\n")
+    head = re.sub(r"\[\d+(?:, \d+)*\]", lambda m: f"[{m.group(0).count(',') + 1} sources]", head)
+    if re.search(r"^-\[ 1 \]", head, re.M):
+        rows = sorted(re.split(r"^-\[ \d+ \]-*$", head, flags=re.M))
+    else:
+        rows = sorted(head.splitlines())
+    notes = sorted(
+        re.sub(r"^\[\d+\] ", "", n).strip() for n in re.split(r"\n(?=\[\d+\] )", notes.replace("\n    ", " "))
+    )
+    return rows, notes
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+@pytest.mark.parametrize(
+    "name", ["agencies-lost-support", "agency-units", "ratifications", "timeline", "conflicts"]
+)
+def test_tables_from_the_store_are_labelled_as_in_memory(kg, store, name, lang):
+    params = example_params(CATALOGUE[name])
+    mem = queries.run(kg, name, params, timeout=None)
+    got = store.query(name, params, timeout=None)
+    labels = store.label_graph(got)
+    assert len(labels) < len(kg) / 10  # only what the answer needs, never the whole graph
+    want_table = render.table(mem, kg, lang=lang, width=200)
+    got_table = render.table(got, labels, lang=lang, width=200)
+    assert _signature(got_table) == _signature(want_table)
+
+
+def test_the_headline_query_from_the_store(store):
+    answer = store.query("agencies-lost-support")
+    rows = answer.dicts()
+    assert [r["agency"] for r in rows] == [URIRef("https://w3id.org/laborkg/id/stps")]
+    assert Decimal(str(rows[0]["amount"])) == Decimal("207000000")
+    assert rows[0]["programCount"] == Literal(21)
+    assert store.query("agencies-lost-support", {"since": "2026-01-01"}).rows == []
+
+
+def test_store_parameters_are_resolved_in_the_store(store):
+    assert store.resolve_iri("STPS") == URIRef("https://w3id.org/laborkg/id/stps")
+    assert store.resolve_iri("lkr:stps") == URIRef("https://w3id.org/laborkg/id/stps")
+    with pytest.raises(QueryError, match="nothing in the graph is labelled"):
+        store.resolve_iri("no such thing anywhere")
+    with pytest.raises(QueryError, match="needs parameter"):
+        store.query("describe-entity", {})
+    with pytest.raises(QueryError, match="has no parameter"):
+        store.query("agencies-lost-support", {"nope": "1"})
+
+
+def test_store_parameters_are_bound_not_pasted(store):
+    """A value that would change the query if pasted into it is only ever a value."""
+    evil = '") } UNION { ?entity ?matched ?language . BIND("x'
+    assert store.query("find-entity", {"name": evil}).rows == []
+
+
+def test_store_is_read_only_and_refuses_service(store):
+    with pytest.raises(QueryError, match="read-only"):
+        store.sparql("INSERT DATA { lkr:a lkr:b lkr:c }")
+    with pytest.raises(QueryError, match="SERVICE"):
+        store.sparql("SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }")
+    with pytest.raises(QueryError, match="malformed"):
+        store.sparql("SELECT WHERE {")
+    assert store.sparql("ASK { lkr:stps lkg:jurisdiction lkr:mexico }").boolean is True
+
+
+def test_store_queries_stop_at_the_time_limit(store):
+    with pytest.raises(QueryTimeout):
+        store.sparql("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }", timeout=1)
+
+
+def test_parameters_are_projected_by_name_only():
+    text = "SELECT ?a (COUNT(?b) AS ?n) WHERE { ?a ?p ?b { SELECT ?x WHERE { ?x ?y ?z } } } GROUP BY ?a"
+    out, added = project_parameters(text, ["p", "a", "n"])
+    assert added == ["p"]
+    assert out.startswith("SELECT ?p ?a") and "GROUP BY ?p ?a" in out and "{ SELECT ?x WHERE" in out
+    assert project_parameters("ASK { ?s ?p ?o }", ["p"]) == ("ASK { ?s ?p ?o }", [])
+    tricky = 'SELECT DISTINCT ?a # SELECT ?q\nWHERE { ?a <http://x/{> "GROUP BY" }'
+    out, added = project_parameters(tricky, ["q"])
+    assert out.startswith("SELECT DISTINCT ?q ?a #") and added == ["q"]
+
+
+def test_build_validation_reports_what_validate_reports():
+    """laborkg build runs the violation queries on pyoxigraph: the same violations as on rdflib."""
+    fixtures = Path(__file__).parent / "fixtures" / "shapes"
+    files = [*paths.ontology_files(), paths.DATA_DIR / "sources.ttl", fixtures / "good.ttl"]
+    graph = reason.closure(files + sorted((fixtures / "bad").glob("*.ttl")), for_validation=True)
+    want = sorted(validate(graph).violations)
+    assert any(v.component.startswith("check:") for v in want)
+    assert sorted(validate_closure(graph).violations) == want
+
+
+# ---------------------------------------------------------------------------------------------
+# laborkg build: exit codes, and a failed build leaves the store as it was
+
+
+def _snapshot(directory):
+    return {p.relative_to(directory): p.read_bytes() for p in sorted(directory.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def built(tmp_path, store_dir):
+    """A copy of the good store to try to overwrite."""
+    directory = tmp_path / "kg"
+    shutil.copytree(store_dir, directory)
+    return directory
+
+
+def test_build_with_malformed_data_exits_2_and_keeps_the_store(tmp_path, built, capsys):
+    before = _snapshot(built)
+    bad = tmp_path / "bad.ttl"
+    bad.write_text("@prefix lkr: <https://w3id.org/laborkg/id/> .\nlkr:x lkr:y .\n")
+    assert main(["build", "--store", str(built), "--data", str(bad)]) == 2
+    assert "bad.ttl:2:" in capsys.readouterr().err
+    assert _snapshot(built) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.ttl", "kg"]  # nothing left behind
+
+
+def test_build_with_nonconforming_data_exits_1_and_keeps_the_store(tmp_path, built, capsys):
+    before = _snapshot(built)
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "nc.ttl").write_text(
+        "@prefix lkg: <https://w3id.org/laborkg/ontology#> .\n"
+        "@prefix lkr: <https://w3id.org/laborkg/id/> .\n"
+        'lkr:t-x lkg:acronym "XX" .\n'
+    )
+    assert main(["build", "--store", str(built), "--data", str(data)]) == 1
+    captured = capsys.readouterr()
+    assert "untyped-subject" in captured.out and "the store was not written" in captured.err
+    assert _snapshot(built) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "kg"]
+    with open_store(built) as s:
+        assert s.query("agencies-lost-support").rows
+
+
+def test_build_replaces_a_store_and_refuses_anything_else(tmp_path, store_dir):
+    other = tmp_path / "notes"
+    other.mkdir()
+    (other / "mine.txt").write_text("keep me")
+    with pytest.raises(InputError, match="not a laborkg store"):
+        build(other)
+    assert (other / "mine.txt").read_text() == "keep me"
+    bad = tmp_path / "nc.ttl"
+    bad.write_text('<https://w3id.org/laborkg/id/t-x> <https://w3id.org/laborkg/ontology#acronym> "X" .\n')
+    with pytest.raises(NotConforming):
+        build(tmp_path / "new", data=[bad])
+    assert not (tmp_path / "new").exists()
+
+
+def test_cli_query_and_sparql_from_the_store(store_dir, capsys):
+    assert main(["query", "agencies-lost-support", "--store", str(store_dir), "--format", "json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["results"]["bindings"][0]["agency"]["value"] == "https://w3id.org/laborkg/id/stps"
+    assert main(["query", "agencies-lost-support", "--store", str(store_dir), "--lang", "es"]) == 0
+    assert "Secretaría del Trabajo y Previsión Social" in capsys.readouterr().out
+    assert (
+        main(["sparql", "SELECT ?unit WHERE { ?unit lkg:subAgencyOf lkr:fgr }", "--store", str(store_dir)])
+        == 0
+    )
+    assert "(3 rows)" in capsys.readouterr().out
+    assert main(["query", "agencies-lost-support", "--store", str(store_dir), "--data", "data"]) == 2
+    assert main(["query", "agencies-lost-support", "--store", str(store_dir / "missing")]) == 2
+    assert "no such store" in capsys.readouterr().err
+
+
+def test_manifest_names_inputs_and_versions(store_dir):
+    manifest = json.loads((store_dir / "manifest.json").read_text())
+    assert manifest["format"] == "laborkg-store" and manifest["validation"]["conforms"] is True
+    names = [f["file"] for f in manifest["inputs"]["files"]]
+    assert "ontology/laborkg.ttl" in names and any(n.startswith("data/") for n in names)
+    assert manifest["inputs"]["sha256"] == reason.inputs_key(
+        input_files(), "query", manifest["reasoner"]["name"]
+    )
+    assert {"laborkg", "python", "rdflib", "pyoxigraph", "pyshacl"} <= set(manifest["versions"])
+
+
+# ---------------------------------------------------------------------------------------------
+# reasonable (fast path) and owlrl (reference) entail the same about laborkg's instances
+
+ID = "https://w3id.org/laborkg/id/"
+
+
+def _about_instances(graph):
+    return {t for t in graph if any(isinstance(n, URIRef) and str(n).startswith(ID) for n in t)}
+
+
+@pytest.mark.parametrize("for_validation", [False, True], ids=["query", "validation"])
+def test_reasonable_entails_what_owlrl_entails(for_validation):
+    pytest.importorskip("reasonable")
+    asserted = load(input_files())
+    if for_validation:
+        asserted.remove((None, RDFS.domain, None))
+        asserted.remove((None, RDFS.range, None))
+    fast, reference = Graph(), Graph()
+    fast += asserted  # the same blank nodes in both
+    reference += asserted
+    reason.owl_rl_closure(fast, reasoner="reasonable")
+    reason.owl_rl_closure(reference, reasoner="owlrl")
+    assert _about_instances(fast) == _about_instances(reference)
+    # What only owlrl adds is schema-level (owl:Nothing below every class, domains and ranges widened to
+    # superclasses, datatype and annotation-property declarations): nothing about an instance.
+    extra = set(reference) - set(fast)
+    assert extra and not any(str(s).startswith(ID) for s, _, _ in extra)
+    assert set(fast) - set(reference) == set()
+
+
+def test_reasonable_adds_property_chains_and_keeps_untyped_subjects_untyped(tmp_path):
+    pytest.importorskip("reasonable")
+    f = tmp_path / "x.ttl"
+    f.write_text(
+        "@prefix lkg: <https://w3id.org/laborkg/ontology#> .\n@prefix lkr: <https://w3id.org/laborkg/id/> .\n"
+        "lkr:t-body a lkg:CoordinatingBody .\n"
+        "lkr:t-m a lkg:Membership ; lkg:member lkr:t-agency ; lkg:memberOf lkr:t-body .\n"
+        'lkr:t-untyped lkg:acronym "U" .\n'
+    )
+    files = paths.ontology_files() + [f]
+    for mode in (False, True):
+        g = reason.closure(files, use_cache=False, for_validation=mode, reasoner="reasonable")
+        member = URIRef("http://www.w3.org/ns/org#hasMember")
+        assert (URIRef(ID + "t-body"), member, URIRef(ID + "t-agency")) in g  # chain, then subproperty
+        if mode:  # reasonable types it owl:Thing; that would hide it from the untyped-subject check
+            assert not list(g.objects(URIRef(ID + "t-untyped"), RDF.type))
