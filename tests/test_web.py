@@ -1,0 +1,256 @@
+"""The web view in a real browser: headless Chromium (Debian's chromium + chromium-driver, installed by
+scripts/setup-test-env) driven by Selenium against ``laborkg serve`` on 127.0.0.1. Screenshots go to
+test-artifacts/ (and docs/web-view.png when it is missing or LABORKG_UPDATE_SCREENSHOT=1).
+
+Without a browser the tests are skipped with the reason, except under CI (``CI`` set), where they fail."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+ARTIFACTS = ROOT / "test-artifacts"
+DOCS_SHOT = ROOT / "docs" / "web-view.png"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
+FLAGS = (
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+    "--disable-extensions",
+    "--window-size=1280,1000",
+)
+
+
+def _unavailable(reason: str):
+    if os.environ.get("CI"):
+        pytest.fail(f"browser tests must run in CI: {reason} (scripts/setup-test-env installs them)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="module")
+def live():
+    """``laborkg serve`` in its own process on a free port; its base URL."""
+    exe = Path(sys.executable).parent / "laborkg"
+    proc = subprocess.Popen(
+        [str(exe), "serve", "--port", "0", "--quiet"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    line = proc.stdout.readline()
+    if not line.startswith("laborkg: serving "):
+        proc.kill()
+        pytest.fail(f"laborkg serve did not start: {line!r} {proc.stderr.read()[:500]}")
+    base = line.split()[2].rstrip("/")
+    yield base
+    proc.terminate()
+    proc.wait(30)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    try:
+        from selenium import webdriver
+        from selenium.webdriver.chrome.service import Service
+    except ImportError:
+        _unavailable("selenium is not installed (pip install -e '.[test]')")
+    if not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()):
+        _unavailable("chromium and chromedriver are not installed (run scripts/setup-test-env)")
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    profile = tempfile.mkdtemp(prefix="laborkg-chromium-")
+    for flag in (*FLAGS, f"--user-data-dir={profile}"):
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    os.environ.setdefault("SE_OFFLINE", "true")  # Selenium Manager must not look for drivers online
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver.set_page_load_timeout(60)
+    yield driver
+    driver.quit()
+    shutil.rmtree(profile, ignore_errors=True)
+
+
+def _wait(driver, condition, timeout=30):
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    return WebDriverWait(driver, timeout).until(condition)
+
+
+def _css(driver, selector):
+    from selenium.webdriver.common.by import By
+
+    return driver.find_elements(By.CSS_SELECTOR, selector)
+
+
+def _shot(driver, name: str, docs: bool = False) -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    height = driver.execute_script("return Math.min(document.documentElement.scrollHeight, 3000)")
+    chrome = driver.execute_script("return window.outerHeight - window.innerHeight") or 0
+    driver.set_window_size(1280, max(800, int(height) + int(chrome)))
+    path = ARTIFACTS / name
+    driver.save_screenshot(str(path))
+    if docs and (not DOCS_SHOT.exists() or os.environ.get("LABORKG_UPDATE_SCREENSHOT") == "1"):
+        shutil.copyfile(path, DOCS_SHOT)
+    driver.set_window_size(1280, 1000)
+    return path
+
+
+def _open(driver, url: str) -> None:
+    driver.get_log("browser")  # what earlier pages logged is not this page's
+    driver.get(url)
+
+
+def _offline_and_clean(driver, base: str) -> None:
+    """Every resource the page loaded came from the server itself; the console shows no error."""
+    names = driver.execute_script("return performance.getEntriesByType('resource').map(e => e.name)")
+    foreign = [n for n in names if not n.startswith(base + "/")]
+    assert foreign == [], foreign
+    severe = [e for e in driver.get_log("browser") if e["level"] == "SEVERE"]
+    assert severe == [], severe
+
+
+def test_query_page_runs_a_packaged_query(browser, live):
+    from selenium.webdriver.support.ui import Select
+
+    _open(browser, live + "/")
+    _wait(browser, lambda d: _css(d, "#example[data-loaded]"))
+    Select(_css(browser, "#example")[0]).select_by_value("agencies-lost-support")
+    assert "agencies-lost-support" in _css(browser, "#mode")[0].text
+    assert [i.get_attribute("name") for i in _css(browser, "#params input")] == ["funder", "since", "until"]
+    _css(browser, "#run")[0].click()
+    _wait(browser, lambda d: _css(d, "#results table.results tbody tr"))
+    rows = _css(browser, "#results table.results tbody tr")
+    assert len(rows) == 1
+    text = rows[0].text
+    assert "Secretariat of Labor and Social Welfare (STPS)" in text and "207,000,000" in text
+    links = [a.get_attribute("href") for a in _css(browser, "#results table.results a[href*='/id/']")]
+    assert live + "/id/stps" in links
+    notes = " ".join(li.text for li in _css(browser, "#results ol.notes li"))
+    assert "seeds/000_7e04030125ad1ee4.txt" in notes and "$207 million" in notes
+    assert "name=agencies-lost-support" in browser.current_url  # the page can be linked to
+    _shot(browser, "query-page.png", docs=True)
+    _offline_and_clean(browser, live)
+
+
+def test_query_page_adhoc_sparql_and_errors(browser, live):
+    _open(browser, live + "/")
+    _wait(browser, lambda d: _css(d, "#example[data-loaded]"))
+    editor = _css(browser, "#editor")[0]
+    editor.clear()
+    editor.send_keys("SELECT ?unit WHERE { ?unit lkg:subAgencyOf lkr:fgr } ORDER BY ?unit")
+    assert "ad-hoc" in _css(browser, "#mode")[0].text
+    _css(browser, "#run")[0].click()
+    _wait(browser, lambda d: _css(d, "#results[data-state=done] table.results tbody tr"))
+    cells = [td.text for td in _css(browser, "#results table.results tbody td")]
+    assert len(cells) == 3 and any("Organized Crime" in c for c in cells)
+
+    editor.clear()
+    editor.send_keys('INSERT DATA { lkr:stps rdfs:label "x" }')
+    _css(browser, "#run")[0].click()
+    _wait(browser, lambda d: _css(d, "#results[data-state=error] .error"))
+    assert "403" in _css(browser, "#results .error")[0].text
+
+    editor.clear()
+    editor.send_keys("SELECT WHERE {")
+    _css(browser, "#run")[0].click()
+    _wait(browser, lambda d: _css(d, "#results[data-state=error] .error"))
+    assert "400" in _css(browser, "#results .error")[0].text
+
+
+def test_spanish_labels_and_deep_link(browser, live):
+    _open(browser, live + "/?labels=es&name=agencies-lost-support&run=1")
+    _wait(browser, lambda d: _css(d, "#results table.results tbody tr"))
+    row = _css(browser, "#results table.results tbody tr")[0].text
+    assert "Secretaría del Trabajo y Previsión Social" in row
+    assert "marzo de 2025" in row
+    _shot(browser, "query-page-es.png")
+
+
+def test_stps_entity_page(browser, live):
+    _open(browser, live + "/id/stps")
+    _wait(browser, lambda d: _css(d, "h1.entity"))
+    assert "Secretariat of Labor and Social Welfare" in _css(browser, "h1.entity")[0].text
+    assert _css(browser, "td.label-es")[0].text == "Secretaría del Trabajo y Previsión Social"
+    quotes = [q.text for q in _css(browser, "ul.sources blockquote.quote")]
+    assert any("$207 million" in q for q in quotes)
+    seeds = [s.text for s in _css(browser, "ul.sources .seed")]
+    assert any(s.startswith("seeds/000_7e04030125ad1ee4.txt") for s in seeds)
+    statements = _css(browser, "table.statements tr")
+    assert any("has sub-agency" in tr.text for tr in statements)
+    _shot(browser, "entity-stps.png")
+    _offline_and_clean(browser, live)
+
+
+def test_entity_page_links_out(browser, live):
+    query = (
+        "SELECT ?e WHERE { ?e skos:exactMatch ?w "
+        "FILTER(STRSTARTS(STR(?w), 'http://www.wikidata.org/entity/')) "
+        "FILTER(STRSTARTS(STR(?e), STR(lkr:))) } ORDER BY ?e LIMIT 1"
+    )
+    with urllib.request.urlopen(
+        urllib.request.Request(
+            live + "/sparql?" + urllib.parse.urlencode({"query": query, "format": "csv"}),
+        ),
+        timeout=60,
+    ) as resp:
+        entity = resp.read().decode().splitlines()[1]
+    _open(browser, live + "/id/" + entity.rsplit("/id/", 1)[1])
+    _wait(browser, lambda d: _css(d, "h1.entity"))
+    links = [a.get_attribute("href") for a in _css(browser, "a.out")]
+    assert any(h.startswith("http://www.wikidata.org/entity/Q") for h in links), links
+
+
+def test_timeline(browser, live):
+    _open(browser, live + "/timeline")
+    _wait(browser, lambda d: _css(d, "#chart[data-events] svg"))
+    events = int(_css(browser, "#chart")[0].get_attribute("data-events"))
+    assert events >= 10
+    assert len(_css(browser, "#chart circle.event")) == events
+    labels = " ".join(t.text for t in _css(browser, "#chart text.label"))
+    assert "Cancellation of the 21 US technical assistance programs" in labels
+    assert {t.text for t in _css(browser, "#chart text.year")} >= {"2022", "2024", "2025"}
+    _shot(browser, "timeline.png")
+    _offline_and_clean(browser, live)
+
+
+def test_funding_graph(browser, live):
+    _open(browser, live + "/graph")
+    _wait(browser, lambda d: _css(d, "#chart[data-nodes] svg"))
+    assert int(_css(browser, "#chart")[0].get_attribute("data-nodes")) >= 8
+    cancelled = _css(browser, "#chart g.initiative.cancelled")
+    assert len(cancelled) >= 1
+    iris = [g.get_attribute("data-iri") for g in cancelled]
+    assert "https://w3id.org/laborkg/id/us-ta-programs-2019-2025" in iris
+    assert _css(browser, "#chart g.funder") and _css(browser, "#chart g.beneficiary")
+    assert _css(browser, "#chart path.edge.cancelled")
+    _shot(browser, "funding-graph.png")
+    _offline_and_clean(browser, live)
+
+
+def test_enforcement_chart(browser, live):
+    _open(browser, live + "/stats")
+    _wait(browser, lambda d: _css(d, "#chart[data-rows] svg"))
+    bars21 = _css(browser, "#chart rect.bar.y2021")
+    bars22 = _css(browser, "#chart rect.bar.y2022")
+    assert bars21 and bars22
+    values = {float(b.get_attribute("data-value")) for b in bars21 + bars22}
+    assert {471.0, 529.0} <= values  # labor inspectors, 2021 and 2022
+    assert _css(browser, "#booleans table.results tbody tr")
+    _shot(browser, "enforcement-chart.png")
+    _offline_and_clean(browser, live)
