@@ -396,6 +396,20 @@ def test_runaway_query_is_cut_while_small_queries_keep_answering(strict):
     assert len(statuses) >= 3
 
 
+def _wait_for(predicate, what, seconds=20.0):
+    """Poll until ``predicate()`` holds: the server runs in threads that a loaded machine may start late,
+    so a fixed sleep would make the test depend on the machine's speed."""
+    deadline = time.monotonic() + seconds
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"gave up after {seconds:.0f} s waiting for {what}")
+        time.sleep(0.05)
+
+
+def _free(semaphore) -> int:
+    return semaphore._value  # CPython's count of free slots; read only, to know when the server is full
+
+
 def test_busy_slots_and_connections_get_503(kg):
     srv, thread = _serve(
         kg, Limits(timeout=3, max_concurrent=1, queue_wait=0.5, max_connections=3, read_timeout=5)
@@ -404,20 +418,21 @@ def test_busy_slots_and_connections_get_503(kg):
     try:
         runaway = threading.Thread(target=c.sparql, args=(RUNAWAY,))
         runaway.start()
-        time.sleep(0.5)
+        _wait_for(lambda: _free(srv.query_slots) == 0, "the runaway query to take the only query slot")
         status, headers, body = c.sparql("ASK {}")  # the only query slot is taken
         _error(status, headers, body, 503, "busy")
         assert headers["retry-after"]
         runaway.join(30)
+        _wait_for(lambda: _free(srv.connection_slots) == 3, "every connection to be released")
         idle = [socket.create_connection(srv.server_address[:2], timeout=10) for _ in range(3)]
-        time.sleep(0.3)
         try:
+            _wait_for(lambda: _free(srv.connection_slots) == 0, "the server to accept the idle clients")
             status, headers, body = c.get("/status")  # every connection is taken by an idle client
             _error(status, headers, body, 503, "busy")
         finally:
             for s in idle:
                 s.close()
-        time.sleep(0.3)
+        _wait_for(lambda: _free(srv.connection_slots) > 0, "the idle connections to be released")
         assert c.get("/status")[0] == 200
     finally:
         srv.shutdown()
