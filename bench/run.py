@@ -64,7 +64,7 @@ def _files(spec: dict) -> list[Path]:
 def _cached(spec: dict, mode: str) -> Path:
     from laborkg.reason import inputs_key
 
-    return Path(spec["cache"]) / f"closure-{mode}-{inputs_key(_files(spec), mode, 'reasonable')}.nt"
+    return Path(spec["cache"]) / f"closure-{mode}-{inputs_key(_files(spec), mode)}.nt"  # as build chose
 
 
 def _rdflib_closure(spec: dict):

@@ -321,3 +321,13 @@ def test_reasonable_adds_property_chains_and_keeps_untyped_subjects_untyped(tmp_
         assert (URIRef(ID + "t-body"), member, URIRef(ID + "t-agency")) in g  # chain, then subproperty
         if mode:  # reasonable types it owl:Thing; that would hide it from the untyped-subject check
             assert not list(g.objects(URIRef(ID + "t-untyped"), RDF.type))
+
+
+def test_auto_reasoner_leaves_large_graphs_to_owlrl(monkeypatch):
+    pytest.importorskip("reasonable")
+    monkeypatch.delenv("LABORKG_REASONER", raising=False)
+    assert reason.reasoner_name(None, 10_000) == "reasonable"
+    assert reason.reasoner_name(None, reason.AUTO_REASONABLE_MAX_TRIPLES + 1) == "owlrl"
+    assert reason.reasoner_name("reasonable", 10**9) == "reasonable"  # asked for by name: as asked
+    with pytest.raises(InputError):
+        reason.reasoner_name("fast")

@@ -167,8 +167,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--reasoner",
         choices=("auto", "reasonable", "owlrl"),
         default=None,
-        help="OWL RL reasoner: reasonable (fast), owlrl (reference), auto (reasonable when installed; "
-        "default, or $LABORKG_REASONER)",
+        help="OWL RL reasoner: reasonable (fast, memory-hungry), owlrl (reference), auto (reasonable when "
+        "installed, up to 200k triples; default, or $LABORKG_REASONER)",
     )
     p.add_argument("--format", choices=("text", "json"), default="text", help="json prints the manifest")
     _graph_options(p)

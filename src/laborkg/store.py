@@ -609,7 +609,7 @@ def build(
     directory = Path(directory)
     _check_target(directory)
     files = input_files(data)
-    name = reasoner_name(reasoner)
+    name = reasoner_name(reasoner, sum(f.stat().st_size for f in files) // 60)  # 60 bytes/triple, roughly
     _say(progress, f"reasoning ({name}) and validating {len(files)} files")
     checked = closure(files, use_cache=use_cache, for_validation=True, reasoner=name)
     report = validate_closure(
