@@ -21,12 +21,15 @@ import time
 import urllib.parse
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDFS
+from rdflib.query import Result
 
 from laborkg import jsonld
+from laborkg.engine import Answer
 from laborkg.queries import catalogue
 from laborkg.server import RESERVED_PARAMS, TABLE, Limits, make_server, negotiate
 
@@ -739,6 +742,143 @@ def test_laborkg_serve_command(tmp_path):
         proc.send_signal(signal.SIGINT)
         code = proc.wait(30)
     assert code == 0
+
+
+# ---------------------------------------------------------------------------------------------
+# laborkg serve --store DIR
+
+
+def _start_serve(*args):
+    """``laborkg serve ARGS --port 0 --quiet`` as a subprocess: (process, port)."""
+    exe = Path(sys.executable).parent / "laborkg"
+    proc = subprocess.Popen(
+        [str(exe), "serve", *args, "--port", "0", "--quiet"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=os.environ.copy(),
+    )
+    line = proc.stdout.readline()
+    if not line.startswith("laborkg: serving http://127.0.0.1:"):
+        proc.kill()
+        pytest.fail(f"laborkg serve did not start: {line!r} {proc.stderr.read()}")
+    return proc, urllib.parse.urlsplit(line.split()[2]).port
+
+
+@pytest.fixture(scope="module")
+def store_server(tmp_path_factory, _private_cache):
+    """``laborkg serve --store DIR`` (a subprocess) on the store ``laborkg build --store DIR`` made of the
+    shipped data: a Client."""
+    directory = tmp_path_factory.mktemp("served") / "kg"
+    exe = Path(sys.executable).parent / "laborkg"
+    built = subprocess.run(
+        [str(exe), "build", "--store", str(directory)], capture_output=True, text=True, timeout=900
+    )
+    assert built.returncode == 0, built.stderr[-2000:]
+    proc, port = _start_serve("--store", str(directory), "--timeout", "30")
+    yield Client(SimpleNamespace(server_address=("127.0.0.1", port)))
+    proc.send_signal(signal.SIGINT)
+    assert proc.wait(30) == 0
+
+
+def _answer_of(body: bytes) -> Answer:
+    result = Result.parse(io.BytesIO(body), format="json")
+    if result.type == "ASK":
+        return Answer("ask", boolean=bool(result.askAnswer))
+    return Answer("select", vars=[str(v) for v in result.vars], rows=[tuple(row) for row in result])
+
+
+def test_serve_store_answers_as_the_in_memory_server(client, store_server):
+    """Every packaged query (with its example parameters, and with none where none is required), over
+    HTTP, from ``laborkg serve --store`` and from the in-memory server: the same rows (after the two
+    normalisations of tests/test_store.py: numbers by value, an empty GROUP_CONCAT as unbound)."""
+    from test_store import _cases, comparable
+
+    compared = 0
+    for case in _cases():
+        name, params = case.values
+        target = f"/queries/{name}" + ("?" + urllib.parse.urlencode(params) if params else "")
+        answers = []
+        for c in (client, store_server):
+            status, headers, body = c.request(
+                "GET", target, headers={"Accept": "application/sparql-results+json"}
+            )
+            assert status == 200, (name, params, body[:300])
+            answers.append(comparable(_answer_of(body), catalogue()[name].text))
+        assert answers[1] == answers[0], (name, params)
+        compared += 1
+    assert compared >= len(catalogue())
+
+    status, _, body = store_server.sparql(SELECT_UNITS)
+    assert status == 200 and len(_json(body)["results"]["bindings"]) == 3
+    status, _, body = store_server.get("/status")
+    assert _json(body)["triples"] > 10_000
+
+
+def test_serve_store_entities_and_read_only(store_server, kg):
+    c = store_server
+    status, headers, body = c.get("/id/stps", "text/html")
+    page = body.decode()
+    assert status == 200 and headers["content-type"].startswith("text/html")
+    assert "Secretaría del Trabajo y Previsión Social" in page and "$207 million" in page
+    assert "seeds/000_7e04030125ad1ee4.txt" in page
+    status, headers, body = c.get("/id/stps", "application/n-triples")
+    assert status == 200 and headers["content-type"].startswith("application/n-triples")
+    served = Graph().parse(data=body.decode(), format="nt")
+    assert (
+        URIRef(STPS),
+        RDFS.label,
+        Literal("Secretaría del Trabajo y Previsión Social", lang="es"),
+    ) in served
+    assert set(served.predicate_objects(URIRef(STPS))) == set(kg.predicate_objects(URIRef(STPS)))
+    status, headers, body = c.get("/id/nothing-like-this", "text/turtle")
+    _error(status, headers, body, 404)
+    _, _, before = c.get("/id/stps", "application/n-triples")
+    for update in UPDATES:
+        status, headers, body = c.sparql(update)
+        _error(status, headers, body, 403, "read-only")
+        form = urllib.parse.urlencode({"update": update})
+        status, headers, body = c.request(
+            "POST", "/sparql", form, {"Content-Type": "application/x-www-form-urlencoded"}
+        )
+        _error(status, headers, body, 403, "read-only")
+    status, headers, body = c.request(
+        "POST", "/sparql", UPDATES[0], {"Content-Type": "application/sparql-update"}
+    )
+    _error(status, headers, body, 403, "read-only")
+    _, _, after = c.get("/id/stps", "application/n-triples")
+    assert sorted(after.splitlines()) == sorted(before.splitlines())
+    status, headers, body = c.sparql("SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }")
+    _error(status, headers, body, 403, "service-not-allowed")
+
+
+def test_serve_store_refuses_a_missing_or_broken_store(tmp_path):
+    """A missing directory, one that is not a store, and a corrupt one: one line, exit 2, no server."""
+    exe = Path(sys.executable).parent / "laborkg"
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    corrupt = tmp_path / "corrupt"
+    (corrupt / "oxigraph").mkdir(parents=True)
+    (corrupt / "manifest.json").write_text(json.dumps({"format": "laborkg-store", "version": 1}))
+    (corrupt / "oxigraph" / "CURRENT").write_text("not a RocksDB manifest name\n")
+    afile = tmp_path / "afile"
+    afile.write_text("hello\n")
+    for directory, says in (
+        (tmp_path / "nope", "no such store"),
+        (empty, "not a laborkg store"),
+        (afile, "no such store"),
+        (corrupt, "cannot open the store"),
+    ):
+        done = subprocess.run(
+            [str(exe), "serve", "--store", str(directory), "--port", "0", "--quiet"],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert done.returncode == 2, (directory, done.stderr)
+        lines = done.stderr.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith("laborkg: error: ") and says in lines[0], lines
+        assert done.stdout == ""
 
 
 # ---------------------------------------------------------------------------------------------

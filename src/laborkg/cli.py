@@ -528,7 +528,7 @@ def cmd_stats(args, out) -> int:
 def cmd_serve(args, out) -> int:
     from .server import serve
 
-    return serve(_load(args), args, out)
+    return serve(_open_store(args) if args.store else _load(args), args, out)
 
 
 COMMANDS = {

@@ -1355,6 +1355,12 @@ def serve_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--port", type=int, default=8080, help="port to listen on (default 8080; 0: any free port)"
     )
+    p.add_argument(
+        "--store",
+        metavar="DIR",
+        help="serve the store 'laborkg build --store DIR' made (pyoxigraph, on disk) instead of reasoning "
+        "over the data at start",
+    )
     g = p.add_argument_group("limits")
     g.add_argument(
         "--timeout",
@@ -1401,8 +1407,9 @@ def serve_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--quiet", action="store_true", help="do not log requests on standard error")
 
 
-def serve(graph: Graph, args, out) -> int:
-    """``laborkg serve``: serve until interrupted."""
+def serve(graph, args, out) -> int:
+    """``laborkg serve``: serve ``graph`` (the closure, or a :class:`laborkg.store.Store` for ``--store``)
+    until interrupted."""
     limits = Limits(
         timeout=args.timeout,
         max_rows=args.max_rows,

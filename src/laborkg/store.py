@@ -379,7 +379,7 @@ class OxigraphStore(Store):
         self.manifest = read_manifest(self.directory)
         try:
             self._store = ox.Store.read_only(str(self.directory / DATABASE))
-        except OSError as exc:
+        except (OSError, RuntimeError) as exc:  # RuntimeError: RocksDB finds it corrupt
             raise InputError(f"{self.directory}: cannot open the store ({exc})") from None
 
     def close(self) -> None:
