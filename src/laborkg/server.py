@@ -1419,7 +1419,8 @@ def serve(graph, args, out) -> int:
         max_connections=args.max_connections,
     )
     server = make_server(args.host, args.port, graph, limits, log=None if args.quiet else sys.stderr)
-    out.write(f"laborkg: serving {server.url} (SPARQL endpoint {server.url}sparql); Ctrl-C stops\n")
+    source = f"; store {args.store}" if getattr(args, "store", None) else ""
+    out.write(f"laborkg: serving {server.url} (SPARQL endpoint {server.url}sparql{source}); Ctrl-C stops\n")
     if args.host not in ("127.0.0.1", "localhost", "::1"):
         out.write(f"laborkg: warning: listening on {args.host}, not only this machine\n")
     out.flush()
