@@ -136,6 +136,28 @@ def test_help_documents_exit_codes(capsys):
     assert "exit codes:" in text and "2  bad input" in text
 
 
+def test_version_and_export_formats(capsys):
+    from importlib import metadata
+
+    from laborkg import cli, export
+
+    assert main(["--version"]) == 0
+    assert capsys.readouterr().out.strip() == f"laborkg {metadata.version('laborkg')}"
+    assert cli.EXPORT_FORMATS == export.FORMATS  # the CLI lists them without importing the exporter
+
+
+def test_a_query_on_a_store_does_not_load_the_heavy_machinery():
+    """`laborkg query --store` starts fast because reasoning, validation, export, JSON-LD and the SPARQL
+    parser load only with the commands that use them (the benchmark measures the time; this, the cause)."""
+    code = (
+        "import sys; from laborkg import cli; cli.build_parser(); "
+        "heavy = [m for m in ('owlrl', 'pyshacl', 'pyld', 'laborkg.export', 'laborkg.validate', "
+        "'laborkg.reason', 'rdflib.plugins.sparql.parser') if m in sys.modules]; print(heavy)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]", out
+
+
 def test_malformed_turtle_names_file_and_line_and_loads_nothing(tmp_path, monkeypatch):
     monkeypatch.setenv("LABORKG_CACHE_DIR", str(tmp_path / "cache"))
     bad = tmp_path / "broken.ttl"

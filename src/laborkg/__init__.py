@@ -6,7 +6,16 @@
 21
 """
 
-from .api import KnowledgeGraph, Rows, open
 from .errors import InputError, LaborKGError, ParseError, QueryError
 
 __all__ = ["open", "KnowledgeGraph", "Rows", "LaborKGError", "InputError", "ParseError", "QueryError"]
+
+
+def __getattr__(name: str):
+    # The Python API (reasoning, validation, SPARQL) loads on first use, so that the command line
+    # (``laborkg query --store``) does not pay for what it does not run.
+    if name in ("open", "KnowledgeGraph", "Rows"):
+        from . import api
+
+        return getattr(api, name)
+    raise AttributeError(f"module 'laborkg' has no attribute {name!r}")

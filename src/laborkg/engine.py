@@ -13,13 +13,13 @@ import re
 import traceback
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from rdflib import Graph, URIRef, Variable
-from rdflib.plugins.sparql.algebra import translateQuery
-from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
-from rdflib.plugins.sparql.parserutils import CompValue
-from rdflib.plugins.sparql.sparql import Query
 from rdflib.query import ResultRow
+
+if TYPE_CHECKING:  # rdflib's SPARQL parser costs ~60 ms to import: loaded when a query is parsed
+    from rdflib.plugins.sparql.sparql import Query
 
 from .errors import LaborKGError, QueryError
 from .namespace import bind_prefixes, sparql_prologue
@@ -64,6 +64,8 @@ class Answer:
 
 
 def _services(node, found: list) -> list:
+    from rdflib.plugins.sparql.parserutils import CompValue
+
     if isinstance(node, CompValue):
         if node.name == "ServiceGraphPattern":
             found.append(node.get("term"))
@@ -91,6 +93,9 @@ def _relative_position(message: str, prologue: str) -> str:
 def prepare(text: str, allow_service: Iterable[str] = (), with_prologue: bool = True) -> Query:
     """Parse and check a query: updates (INSERT, DELETE, LOAD, …) are refused, and so is SERVICE
     unless its endpoint is one of ``allow_service``."""
+    from rdflib.plugins.sparql.algebra import translateQuery
+    from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+
     prologue = sparql_prologue() if with_prologue else ""
     full = prologue + text
     try:

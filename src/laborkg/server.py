@@ -41,21 +41,20 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from importlib import metadata
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
-from rdflib.plugins.sparql.parser import parseUpdate
-from rdflib.plugins.sparql.parserutils import CompValue
-from rdflib.plugins.sparql.sparql import Query
 
 from . import queries as q
 from . import render
 from .engine import Answer, QueryTimeout, execute, prepare
 from .errors import InputError, LaborKGError, QueryError
 from .namespace import LKC, LKG, LKP, LKR, bind_prefixes, sparql_prologue
+
+if TYPE_CHECKING:  # rdflib's SPARQL parser loads with the first query, not with ``laborkg --help``
+    from rdflib.plugins.sparql.sparql import Query
 
 WEB_DIR = Path(__file__).resolve().parent / "web"
 
@@ -126,6 +125,8 @@ _LINK_OUT = {
 
 
 def _version() -> str:
+    from importlib import metadata
+
     try:
         return metadata.version("laborkg")
     except metadata.PackageNotFoundError:
@@ -192,6 +193,9 @@ def _capped(query: Query, max_rows: int) -> Query:
         algebra.name == "ConstructQuery" and not algebra.get("template")
     ):
         return query  # CONSTRUCT WHERE reads its template from the pattern; DESCRIBE is counted after
+    from rdflib.plugins.sparql.parserutils import CompValue
+    from rdflib.plugins.sparql.sparql import Query
+
     wrapped = CompValue(algebra.name, **algebra)
     wrapped["p"] = CompValue("Slice", p=algebra["p"], start=0, length=max_rows + 1)
     return Query(query.prologue, wrapped)
@@ -1298,6 +1302,8 @@ class Handler(BaseHTTPRequestHandler):
 
 def _is_update(text: str) -> bool:
     """True when ``text`` parses as a SPARQL Update with at least one operation."""
+    from rdflib.plugins.sparql.parser import parseUpdate
+
     try:
         parsed = parseUpdate(sparql_prologue() + text)
     except Exception:

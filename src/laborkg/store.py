@@ -51,7 +51,6 @@ import shutil
 import sys
 import traceback
 from collections.abc import Callable, Iterable
-from importlib import metadata
 from pathlib import Path
 
 from rdflib import BNode, Graph, Literal, URIRef
@@ -86,6 +85,8 @@ class NotConforming(LaborKGError):
 
 
 def _version(dist: str) -> str:
+    from importlib import metadata
+
     try:
         return metadata.version(dist)
     except metadata.PackageNotFoundError:
