@@ -72,9 +72,16 @@ def _path_text(graph: Graph, node) -> str | None:
     return node.n3()  # a complex SHACL path is a blank-node structure; show it as is
 
 
-def _shacl(closure: Graph, shapes: Graph) -> list[Violation]:
+def _shacl(closure: Graph, shapes: Graph, focus_nodes: list[URIRef] | None = None) -> list[Violation]:
+    """pySHACL's results as violations; ``focus_nodes``: validate only these nodes (IRIs) among the
+    shapes' targets (incremental validation, :mod:`laborkg.incremental`)."""
     _conforms, results, _text = shacl_validate(
-        closure, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True
+        closure,
+        shacl_graph=shapes,
+        inference="none",
+        advanced=True,
+        allow_warnings=True,
+        focus_nodes=focus_nodes or None,
     )
     out = []
     # Only the report's own results: nested sh:detail results repeat them from inside sh:node shapes.

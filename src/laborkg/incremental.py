@@ -1,0 +1,660 @@
+"""Add a document to a built store, validating the addition with its neighbourhood only.
+
+``laborkg add --store DIR FILE…`` (:func:`add`) parses the new document(s) all-or-nothing, reasons and
+validates over the ontology + the addition + a *neighbourhood* read from the store, and inserts the
+new closure triples into the store in one transaction. Its cost depends on the addition and its
+neighbourhood, not on the size of the store. The result is the one a full ``laborkg build`` of the old
+inputs plus the new files gives: the same verdict (conforms or not) and, when it conforms, the same
+triples in the store (``tests/test_incremental.py`` checks both).
+
+**Why a neighbourhood is enough.** The store holds the closure ``Q`` of the old data, so everything the
+old data entails is already there; what the addition ``A`` brings is ``closure(Q ∪ A) \\ Q``, and each
+of those triples has a derivation with at least one premise that is new. For laborkg's ontology the
+OWL RL rules that fire are of two kinds (:func:`join_predicates` reads them from the ontology and
+refuses anything else):
+
+- one-premise rules (subclass, subproperty, domain, range, inverse, symmetric): the new triple's terms
+  are the premise's, so the premise is new and nothing old is read;
+- two-premise rules joined on a node: transitivity (``x p y, y p z``), property chains (``x p1 y,
+  y p2 z``) and functional properties (``x p y1, x p y2``). The old premise shares the join node with
+  the new one, so it is a triple *about a node of a new triple*: an outgoing triple of that node, or
+  an incoming one whose predicate is transitive or a non-final chain step (the store is closed, so
+  sub-property triples are already there under the super-property's name).
+
+So the neighbourhood for reasoning is a fixpoint: start with the nodes of ``A``; fetch their outgoing
+triples and their incoming join-predicate triples; reason; every node of a *new* triple that was not
+fetched yet (an inverse or symmetric property adds triples about old nodes, a transitive property
+reaches their ancestors) is fetched too, and reasoning is repeated until no new node appears. New
+triples about old nodes are inserted as well. ``owl:sameAs`` between two different nodes (a
+functional property given two values) would copy every triple of both nodes, incoming ones too: then,
+as for an addition that carries schema axioms or a neighbourhood larger than ``MAX_NODES``, ``add``
+rebuilds the store from its inputs and says why.
+
+**What validation reads.** The focus nodes are the subjects of the addition and of its new entailed
+triples (nodes whose outgoing triples changed; a new ``rdf:type`` makes its subject a focus node, so
+new targets are caught). :func:`shape_depth` derives from the shapes how far from a focus node they
+look: every property shape has a plain predicate path (1 hop: the focus node's outgoing triples), and
+``sh:class`` reads the types of the values (the values' outgoing triples: 2 hops); ``sh:or`` /
+``sh:node`` on the focus node add nothing, on the values they add a hop; the one SPARQL constraint reads
+``$this``'s own triples. The verbatim-quote check reads passage → document → file name (2 hops), the
+violation queries read a triple and its value's types (2 hops). So validation reads the outgoing
+triples of the focus nodes and of their values, pySHACL validates only the focus nodes
+(``focus_nodes``), and the checks keep the rows about them. Shapes that read further (inverse or
+sequence paths, deeper nesting) make ``add`` rebuild instead. Every constraint in the shapes can only
+turn into a violation on a node whose outgoing triples changed (``sh:class`` is satisfied by more
+types, never less), so nodes that merely point at a changed node need no new check.
+
+**Validation reads another closure.** ``build`` validates the closure computed *without* the
+ontology's domain and range axioms (see :mod:`laborkg.reason`), while the store holds the query
+closure, in which a range axiom may have typed an old node (the shipped data has such nodes). So the
+store keeps, beside its database, a small second database ``validation-delta`` with the triples of
+the query closure that are not in the validation closure and the other way round; the neighbourhood
+for validation is the store's minus the first plus the second, and each addition updates both. It is
+computed once, from the inputs the store was built from (their cached closures), on the first ``add``.
+
+**Atomicity.** Nothing is written until the addition has been validated. Then the insertions are
+written to a journal (``adding.json``, atomically), applied to both databases (pyoxigraph transactions,
+idempotent), the manifest is replaced atomically, and the journal removed; an ``add`` that finds a
+journal (a crash part-way) replays it first. A failed ``add`` leaves every file of the store as it was.
+The database is opened for writing only to commit: a ``laborkg serve`` or ``query`` that has the store
+open keeps reading what it opened until it reopens it.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import json
+import os
+import shutil
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.collection import Collection
+from rdflib.namespace import OWL, RDF, RDFS, SH
+
+from . import paths
+from .atomic import write_atomic
+from .errors import InputError, LaborKGError
+from .graph import expand_paths, load
+from .namespace import sparql_prologue
+from .store import DATABASE, MANIFEST, NotConforming, _file_entry, read_manifest, to_oxigraph, to_rdflib
+
+DELTA = "validation-delta"  # the second database, beside DATABASE in the store directory
+JOURNAL = "adding.json"
+QUERY_ONLY = "urn:laborkg:delta:query-only"  # in the store, not in the validation closure
+VALIDATION_ONLY = "urn:laborkg:delta:validation-only"  # in the validation closure, not in the store
+MAX_NODES = 20_000  # a neighbourhood larger than this is not "local": rebuild instead
+QUOTE_CHECK_DEPTH = 2  # passage → document → file name
+
+# Schema predicates: an addition that uses them changes the ontology, which reaches every node.
+_SCHEMA_PREDICATES = {
+    RDFS.subClassOf,
+    RDFS.subPropertyOf,
+    RDFS.domain,
+    RDFS.range,
+    OWL.inverseOf,
+    OWL.equivalentClass,
+    OWL.equivalentProperty,
+    OWL.propertyChainAxiom,
+    OWL.disjointWith,
+    OWL.propertyDisjointWith,
+    OWL.hasKey,
+    OWL.onProperty,
+}
+_SCHEMA_TYPES = {
+    OWL.Class,
+    RDFS.Class,
+    OWL.ObjectProperty,
+    OWL.DatatypeProperty,
+    RDF.Property,
+    OWL.TransitiveProperty,
+    OWL.SymmetricProperty,
+    OWL.FunctionalProperty,
+    OWL.InverseFunctionalProperty,
+    OWL.AsymmetricProperty,
+    OWL.IrreflexiveProperty,
+    OWL.Restriction,
+}
+# OWL RL constructs whose rules join on more than the nodes of the new triples
+_NON_LOCAL = (
+    OWL.someValuesFrom,
+    OWL.allValuesFrom,
+    OWL.hasValue,
+    OWL.hasKey,
+    OWL.maxCardinality,
+    OWL.maxQualifiedCardinality,
+    OWL.intersectionOf,
+    OWL.unionOf,
+    OWL.oneOf,
+    OWL.sameAs,
+)
+
+
+class Rebuild(LaborKGError):
+    """The addition reaches beyond a neighbourhood that can be checked locally: rebuild instead."""
+
+
+# ---------------------------------------------------------------------------------------------
+# What the ontology and the shapes need
+
+
+def join_predicates(tbox: Graph) -> set[URIRef]:
+    """Predicates whose *incoming* triples a rule joins on: transitive properties and every step of a
+    property chain but the last. Raises :class:`Rebuild` for constructs whose rules are not local."""
+    for p in _NON_LOCAL:
+        if (None, p, None) in tbox:
+            raise Rebuild(f"the ontology uses {p.n3()}, whose entailments are not local")
+    if (None, RDF.type, OWL.InverseFunctionalProperty) in tbox:
+        raise Rebuild("the ontology has inverse-functional properties, whose entailments are not local")
+    out = set(tbox.subjects(RDF.type, OWL.TransitiveProperty))
+    for _prop, head in tbox.subject_objects(OWL.propertyChainAxiom):
+        steps = list(Collection(tbox, head))
+        out.update(s for s in steps[:-1] if isinstance(s, URIRef))
+    return {p for p in out if isinstance(p, URIRef)}
+
+
+_NESTED = (SH.node, SH.qualifiedValueShape, SH["not"])
+_LISTS = (SH["or"], SH["and"], SH.xone)
+
+
+def shape_depth(shapes: Graph) -> int:
+    """How many hops of outgoing triples from a focus node the shapes read (1: the node's own triples;
+    2: its values' triples too, as ``sh:class`` reads the values' types). Raises :class:`Rebuild` for
+    paths that are not a plain predicate (inverse, sequence, alternative paths read incoming or deeper
+    triples)."""
+
+    def node_depth(shape, seen) -> int:
+        if shape in seen:
+            return 0
+        seen = seen | {shape}
+        depth = 0
+        for nested in (o for p in _NESTED for o in shapes.objects(shape, p)):
+            depth = max(depth, node_depth(nested, seen))
+        for p in _LISTS:
+            for head in shapes.objects(shape, p):
+                for member in Collection(shapes, head):
+                    depth = max(depth, node_depth(member, seen))
+        for prop in shapes.objects(shape, SH.property):
+            depth = max(depth, property_depth(prop, seen))
+        if (shape, SH.path, None) in shapes:
+            depth = max(depth, property_depth(shape, seen))
+        for constraint in shapes.objects(shape, SH.sparql):
+            text = str(shapes.value(constraint, SH.select) or "")
+            body = text[text.find("{") + 1 : text.rfind("}")]
+            patterns = [
+                ln.strip()
+                for ln in body.splitlines()
+                if ln.strip() and not ln.strip().startswith(("BIND", "FILTER"))
+            ]
+            if not all(ln.startswith("$this") for ln in patterns):
+                raise Rebuild(f"the SPARQL constraint {constraint} reads beyond its focus node's triples")
+            depth = max(depth, 1)
+        return depth
+
+    def property_depth(prop, seen) -> int:
+        path = shapes.value(prop, SH.path)
+        if not isinstance(path, URIRef):
+            raise Rebuild(f"the shape {prop} has a complex path ({path}), which reads beyond a neighbourhood")
+        values = 1 if (prop, SH["class"], None) in shapes else 0
+        for nested in (o for p in _NESTED for o in shapes.objects(prop, p)):
+            values = max(values, node_depth(nested, seen))
+        for p in _LISTS:
+            for head in shapes.objects(prop, p):
+                for member in Collection(shapes, head):
+                    values = max(values, node_depth(member, seen))
+        return 1 + values
+
+    shape_nodes = set(shapes.subjects(RDF.type, SH.NodeShape)) | set(
+        shapes.subjects(RDF.type, SH.PropertyShape)
+    )
+    return max((node_depth(s, frozenset()) for s in shape_nodes), default=1)
+
+
+# ---------------------------------------------------------------------------------------------
+# Terms and triples
+
+
+def _nodes(triples: Iterable[tuple], skip: set) -> set:
+    out = set()
+    for s, _p, o in triples:
+        for t in (s, o):
+            if not isinstance(t, Literal) and t not in skip:
+                out.add(t)
+    return out
+
+
+def _quad(triple, graph=None):
+    import pyoxigraph as ox
+
+    s, p, o = (to_oxigraph(t) for t in triple)
+    return ox.Quad(s, p, o, ox.NamedNode(graph) if graph else ox.DefaultGraph())
+
+
+def _encode(term) -> list:
+    if isinstance(term, URIRef):
+        return ["iri", str(term)]
+    if isinstance(term, BNode):
+        return ["bnode", str(term)]
+    if term.language:
+        return ["lang", str(term), term.language]
+    return ["literal", str(term), str(term.datatype) if term.datatype else None]
+
+
+def _decode(data: list):
+    kind = data[0]
+    if kind == "iri":
+        return URIRef(data[1])
+    if kind == "bnode":
+        return BNode(data[1])
+    if kind == "lang":
+        return Literal(data[1], lang=data[2])
+    return Literal(data[1], datatype=URIRef(data[2]) if data[2] else None)
+
+
+def _triples_json(triples: Iterable[tuple]) -> list:
+    return [[_encode(t) for t in triple] for triple in sorted(triples)]
+
+
+def _triples_from_json(data: list) -> list[tuple]:
+    return [tuple(_decode(t) for t in triple) for triple in data]
+
+
+class _Reader:
+    """Look-ups in the store and its validation delta (read-only, or in memory for a fresh delta)."""
+
+    def __init__(self, store, delta) -> None:
+        self.store = store
+        self.delta = delta
+
+    def close(self) -> None:
+        """Drop the read-only handles (a commit opens the databases for writing)."""
+        self.store = self.delta = None
+
+    def star(self, node) -> list[tuple]:
+        import pyoxigraph as ox
+
+        return [
+            (node, to_rdflib(q.predicate), to_rdflib(q.object))
+            for q in self.store.quads_for_pattern(to_oxigraph(node), None, None, ox.DefaultGraph())
+        ]
+
+    def incoming(self, node, predicates: set[URIRef]) -> list[tuple]:
+        import pyoxigraph as ox
+
+        out = []
+        for p in predicates:
+            for q in self.store.quads_for_pattern(None, to_oxigraph(p), to_oxigraph(node), ox.DefaultGraph()):
+                out.append((to_rdflib(q.subject), p, node))
+        return out
+
+    def delta_star(self, node, graph: str) -> list[tuple]:
+        import pyoxigraph as ox
+
+        return [
+            (node, to_rdflib(q.predicate), to_rdflib(q.object))
+            for q in self.delta.quads_for_pattern(to_oxigraph(node), None, None, ox.NamedNode(graph))
+        ]
+
+    def in_store(self, triple) -> bool:
+        return _quad(triple) in self.store
+
+    def in_delta(self, triple, graph: str) -> bool:
+        return _quad(triple, graph) in self.delta
+
+    def in_validation(self, triple) -> bool:
+        """Is ``triple`` in the validation closure of the old data?"""
+        if self.in_delta(triple, VALIDATION_ONLY):
+            return True
+        return self.in_store(triple) and not self.in_delta(triple, QUERY_ONLY)
+
+
+# ---------------------------------------------------------------------------------------------
+# Reasoning
+
+
+def _copy(graph: Graph) -> Graph:
+    out = Graph()
+    out += graph
+    return out
+
+
+def _reason(graph: Graph, reasoner: str, validation: bool) -> Graph:
+    from .reason import owl_rl_closure
+
+    graph = _copy(graph)
+    if validation:
+        graph.remove((None, RDFS.domain, None))
+        graph.remove((None, RDFS.range, None))
+    return owl_rl_closure(graph, reasoner=reasoner)
+
+
+# ---------------------------------------------------------------------------------------------
+# The validation delta
+
+
+def _input_paths(manifest: dict) -> list[Path]:
+    out = []
+    for entry in manifest["inputs"]["files"]:
+        p = Path(entry["file"])
+        out.append(p if p.is_absolute() else paths.ROOT / p)
+    return out
+
+
+def _inputs_unchanged(manifest: dict) -> list[Path] | None:
+    """The store's input files if every one is still there with the bytes it was built from."""
+    files = _input_paths(manifest)
+    for f, entry in zip(files, manifest["inputs"]["files"], strict=True):
+        if not f.is_file() or hashlib.sha256(f.read_bytes()).hexdigest() != entry["sha256"]:
+            return None
+    return files
+
+
+def compute_delta(manifest: dict, directory: Path):
+    """The validation delta of a store that has none yet, in memory: from the (cached) closures of the
+    inputs it was built from. Triples with blank nodes (the ontology's lists and anonymous structures,
+    labelled differently in each closure) are left out: no instance rule reads them."""
+    import pyoxigraph as ox
+
+    from .reason import closure
+
+    files = _inputs_unchanged(manifest)
+    if files is None:
+        raise InputError(
+            f"{directory}: the files this store was built from have changed or gone, so the closure "
+            f"validation reads cannot be recovered; rebuild it with laborkg build --store {directory}"
+        )
+    name = manifest["reasoner"]["name"]
+    query = closure(files, reasoner=name)
+    checked = closure(files, for_validation=True, reasoner=name)
+    delta = ox.Store()
+
+    def plain(t) -> bool:
+        return not any(isinstance(x, BNode) for x in t)
+
+    delta.extend(_quad(t, QUERY_ONLY) for t in query if plain(t) and t not in checked)
+    delta.extend(_quad(t, VALIDATION_ONLY) for t in checked if plain(t) and t not in query)
+    return delta
+
+
+# ---------------------------------------------------------------------------------------------
+# Journal: what a commit writes, replayable
+
+
+def _apply(directory: Path, journal: dict, fresh_delta=None) -> None:
+    import pyoxigraph as ox
+
+    store = ox.Store(str(directory / DATABASE))
+    try:
+        store.extend(_quad(t) for t in _triples_from_json(journal["store"]))
+        store.flush()
+    finally:
+        del store
+    delta_dir = directory / DELTA
+    delta = ox.Store(str(delta_dir))
+    try:
+        if fresh_delta is not None:
+            delta.extend(fresh_delta.quads_for_pattern(None, None, None, None))
+        for graph in (QUERY_ONLY, VALIDATION_ONLY):
+            ops = journal["delta"][graph]
+            delta.extend(_quad(t, graph) for t in _triples_from_json(ops["add"]))
+            for t in _triples_from_json(ops["remove"]):
+                delta.remove(_quad(t, graph))
+        delta.flush()
+    finally:
+        del delta
+    write_atomic(directory / MANIFEST, json.dumps(journal["manifest"], indent=2) + "\n")
+
+
+def recover(directory: Path | str) -> bool:
+    """Finish an ``add`` that was interrupted after it began to write (replays its journal)."""
+    directory = Path(directory)
+    journal_file = directory / JOURNAL
+    if not journal_file.is_file():
+        return False
+    journal = json.loads(journal_file.read_text(encoding="utf-8"))
+    if not (directory / DELTA).is_dir() and not journal.get("delta_was_present", True):
+        # the journal of a first add: its fresh delta was not kept; recompute it from the old manifest
+        fresh = compute_delta(journal["old_manifest"], directory)
+        shutil.rmtree(directory / DELTA, ignore_errors=True)
+        _apply(directory, journal, fresh)
+    else:
+        _apply(directory, journal)
+    journal_file.unlink()
+    return True
+
+
+# ---------------------------------------------------------------------------------------------
+# Adding
+
+
+def _say(progress, message: str) -> None:
+    if progress is not None:
+        progress(message)
+
+
+def _tbox(manifest: dict, directory: Path) -> Graph:
+    """The ontology, parsed; refused if it changed since the store was built."""
+    files = paths.ontology_files()
+    recorded = {e["file"]: e["sha256"] for e in manifest["inputs"]["files"]}
+    for f in files:
+        entry = _file_entry(f)
+        if recorded.get(entry["file"]) != entry["sha256"]:
+            raise Rebuild(f"the ontology ({entry['file']}) changed since the store was built")
+    return load(files)
+
+
+def _check(graph: Graph, focus: set, shapes: Graph, checks: list[Path], seeds_dir: Path | None = None):
+    from .validate import ValidationReport, Violation, _shacl, quote_violations
+
+    focus_text = {str(f) for f in focus}
+    iris = [f for f in focus if isinstance(f, URIRef)]
+    shacl = _shacl(graph, shapes, focus_nodes=iris if len(iris) == len(focus) else None)
+    found = [v for v in shacl if v.focus in focus_text]
+    for f in checks:
+        for row in graph.query(sparql_prologue() + f.read_text(encoding="utf-8")):
+            d = row.asdict()
+            if str(d.get("focus", "")) not in focus_text:
+                continue
+            found.append(
+                Violation(
+                    focus=str(d.get("focus", "")),
+                    path=str(d["path"]) if d.get("path") is not None else None,
+                    component=f"check:{f.stem}",
+                    shape=None,
+                    value=str(d["value"]) if d.get("value") is not None else None,
+                    message=str(d.get("message", "")),
+                )
+            )
+    found += [v for v in quote_violations(graph, seeds_dir) if v.focus in focus_text]
+    return ValidationReport(sorted(set(found)))
+
+
+def add(
+    directory: Path | str,
+    files: Iterable[Path | str],
+    progress: Callable[[str], None] | None = None,
+    rebuild: bool = True,
+) -> dict:
+    """Add the RDF ``files`` to the store in ``directory``; return a summary (``triples_added``,
+    ``neighbourhood``, ``focus_nodes``, ``rebuilt``, ``manifest``).
+
+    Malformed input raises :class:`InputError` (exit 2) and an addition that does not conform raises
+    :class:`~laborkg.store.NotConforming` (exit 1); both leave the store as it was. An addition whose
+    entailments are not local (see the module's docstring) rebuilds the store from its inputs plus
+    ``files`` when ``rebuild`` (else raises :class:`Rebuild`)."""
+    directory = Path(directory)
+    manifest = read_manifest(directory)
+    new_files = expand_paths(files)
+    if not new_files:
+        raise InputError("give at least one file to add")
+    addition = load(new_files)  # all-or-nothing; ParseError names file and line
+    if recover(directory):
+        _say(progress, "finished an interrupted addition first")
+        manifest = read_manifest(directory)
+    try:
+        return _add(directory, manifest, new_files, addition, progress)
+    except Rebuild as why:
+        if not rebuild:
+            raise
+        return _rebuild(directory, manifest, new_files, str(why), progress)
+
+
+def _rebuild(directory: Path, manifest: dict, new_files: list[Path], why: str, progress) -> dict:
+    from .store import build
+
+    old = _inputs_unchanged(manifest)
+    if old is None:
+        raise InputError(
+            f"cannot add incrementally ({why}), and the files {directory} was built from have changed or "
+            "gone, so it cannot be rebuilt with the addition: rebuild it with laborkg build"
+        )
+    _say(progress, f"cannot add incrementally ({why}): rebuilding the store from its inputs")
+    ontology = set(paths.ontology_files())
+    data = [f for f in old if f not in ontology] + new_files
+    before = manifest["triples"]
+    new_manifest = build(directory, data=data, reasoner=manifest["reasoner"]["name"], progress=progress)
+    return {
+        "triples_added": new_manifest["triples"] - before,
+        "neighbourhood": None,
+        "focus_nodes": None,
+        "rebuilt": why,
+        "manifest": new_manifest,
+    }
+
+
+def _add(directory: Path, manifest: dict, new_files: list[Path], addition: Graph, progress) -> dict:
+    import pyoxigraph as ox
+
+    from .validate import check_files, shapes_graph
+
+    tbox = _tbox(manifest, directory)
+    schema = [
+        t for t in addition if t[1] in _SCHEMA_PREDICATES or (t[1] == RDF.type and t[2] in _SCHEMA_TYPES)
+    ]
+    if schema:
+        raise Rebuild(f"the addition carries schema axioms ({schema[0][0]} {schema[0][1].n3()} …)")
+    joins = join_predicates(tbox)
+    shapes = shapes_graph()
+    depth = max(shape_depth(shapes), QUOTE_CHECK_DEPTH)
+    reasoner = manifest["reasoner"]["name"]
+    tbox_q = set(_reason(tbox, reasoner, validation=False))
+    tbox_v = set(_reason(tbox, reasoner, validation=True))
+    schema_terms = set(tbox.subjects())
+
+    delta_present = (directory / DELTA).is_dir()
+    if delta_present:
+        delta = ox.Store.read_only(str(directory / DELTA))
+        fresh = None
+    else:
+        _say(progress, "first addition: computing the validation delta from the store's inputs")
+        delta = fresh = compute_delta(manifest, directory)
+    store = ox.Store.read_only(str(directory / DATABASE))
+    reader = _Reader(store, delta)
+
+    neighbourhood = Graph()  # old triples, as the store holds them (query closure)
+    checked_old = Graph()  # the same nodes' triples in the validation closure
+    fetched: set = set()
+
+    def fetch(nodes) -> None:
+        for n in nodes:
+            if n in fetched:
+                continue
+            fetched.add(n)
+            star = reader.star(n)
+            for t in star + reader.incoming(n, joins):
+                neighbourhood.add(t)
+            query_only = set(reader.delta_star(n, QUERY_ONLY))
+            for t in star:
+                if t not in query_only:
+                    checked_old.add(t)
+            for t in reader.incoming(n, joins):
+                if reader.in_validation(t):
+                    checked_old.add(t)
+            for t in reader.delta_star(n, VALIDATION_ONLY):
+                checked_old.add(t)
+        if len(fetched) > MAX_NODES:
+            raise Rebuild(f"its neighbourhood exceeds {MAX_NODES} nodes")
+
+    frontier = _nodes(addition, schema_terms)
+    while True:
+        fetch(frontier)
+        local = tbox + addition + neighbourhood
+        new_q = {t for t in _reason(local, reasoner, False) if t not in tbox_q and t not in neighbourhood}
+        new_q = {t for t in new_q if not reader.in_store(t)}
+        local_v = tbox + addition + checked_old
+        closure_v = _reason(local_v, reasoner, True)
+        new_v = {t for t in closure_v if t not in tbox_v and t not in checked_old}
+        new_v = {t for t in new_v if not reader.in_validation(t)}
+        frontier = _nodes(new_q | new_v, schema_terms) - fetched
+        if not frontier:
+            break
+    same = [t for t in new_q | new_v if t[1] == OWL.sameAs and t[0] != t[2]]
+    if same:
+        raise Rebuild(
+            f"it makes {same[0][0]} and {same[0][2]} the same (owl:sameAs), which reaches all their triples"
+        )
+
+    # Validation: the focus nodes' triples and their values' triples, in the validation closure
+    focus = {t[0] for t in addition} | {t[0] for t in new_v}
+    focus -= schema_terms
+    graph = Graph()
+    graph += closure_v
+    level = set(focus)
+    for _ in range(depth - 1):
+        values = {o for f in level for o in graph.objects(f, None) if not isinstance(o, Literal)}
+        values -= schema_terms
+        fetch(values)
+        level = values
+    for n in fetched:  # old nodes reached only now: their validation-closure triples
+        for t in checked_old.triples((n, None, None)):
+            graph.add(t)
+    _say(progress, f"validating {len(focus)} focus nodes in a neighbourhood of {len(graph)} triples")
+    report = _check(graph, focus, shapes, check_files())
+    stats = {"neighbourhood": len(neighbourhood), "focus_nodes": len(focus)}
+    if not report.conforms:
+        reader.close()
+        raise NotConforming(report)
+
+    # The delta's updates (see the module docstring)
+    q_add = [t for t in new_q if not reader.in_delta(t, VALIDATION_ONLY) and t not in new_v]
+    v_remove = [t for t in new_q if reader.in_delta(t, VALIDATION_ONLY)]
+    q_remove = [t for t in new_v if reader.in_store(t)]  # in the store, so in QUERY_ONLY until now
+    v_add = [t for t in new_v if not reader.in_store(t) and t not in new_q]
+    reader.close()
+    store = delta = None
+
+    entries = [_file_entry(f) for f in new_files]
+    new_manifest = json.loads(json.dumps(manifest))
+    new_manifest["triples"] = manifest["triples"] + len(new_q)
+    new_manifest["inputs"]["files"] += entries
+    new_manifest.setdefault("additions", []).append(
+        {
+            "added": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
+            "files": [e["file"] for e in entries],
+            "asserted": len(addition),
+            "triples": len(new_q),
+            **stats,
+        }
+    )
+    journal = {
+        "manifest": new_manifest,
+        "old_manifest": manifest,
+        "delta_was_present": delta_present,
+        "store": _triples_json(new_q),
+        "delta": {
+            QUERY_ONLY: {"add": _triples_json(q_add), "remove": _triples_json(q_remove)},
+            VALIDATION_ONLY: {"add": _triples_json(v_add), "remove": _triples_json(v_remove)},
+        },
+    }
+    write_atomic(directory / JOURNAL, json.dumps(journal))
+    if fresh is not None:
+        shutil.rmtree(directory / DELTA, ignore_errors=True)
+    _apply(directory, journal, fresh)
+    os.unlink(directory / JOURNAL)
+    _say(progress, f"added {len(new_q)} triples to {directory}")
+    return {"triples_added": len(new_q), **stats, "rebuilt": None, "manifest": new_manifest}
+
+
+__all__ = ["add", "recover", "join_predicates", "shape_depth", "compute_delta", "Rebuild", "MAX_NODES"]
