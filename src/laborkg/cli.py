@@ -197,8 +197,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--asserted",
         dest="closure",
         action="store_false",
-        default=False,
-        help="ontology + data as written (default)",
+        default=None,
+        help="ontology + data as written (default, but with --store)",
     )
     which.add_argument(
         "--closure", dest="closure", action="store_true", help="with everything OWL RL reasoning entails"
@@ -206,6 +206,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--frame", choices=("programs",), help="jsonld only: the program-centric framed document")
     p.add_argument(
         "-o", "--output", default="-", metavar="FILE", help="output file, or - for standard output"
+    )
+    p.add_argument(
+        "--store",
+        metavar="DIR",
+        help="export the closure held by the store 'laborkg build --store DIR' made, streamed by pyoxigraph "
+        "(ttl, nt or jsonld; fast at millions of triples; Turtle with laborkg's prefixes, JSON-LD expanded; "
+        "not sorted)",
     )
     _graph_options(p)
 
@@ -368,9 +375,48 @@ def cmd_export(args, out) -> int:
     from .graph import input_files, load
     from .reason import closure
 
+    if args.store:
+        return _export_store(args, out)
     files = input_files(args.data)
     graph = closure(files, use_cache=not args.no_cache) if args.closure else load(files)
     export.write(export.serialize(graph, args.format, frame=args.frame), args.output, stdout=out)
+    return 0
+
+
+def _export_store(args, out) -> int:
+    from .store import STORE_EXPORT_FORMATS, dump
+
+    if args.closure is False:
+        raise InputError(
+            "a store holds the closure only: --asserted needs the files (export without --store)"
+        )
+    if args.frame:
+        raise InputError("--frame needs the JSON-LD processor: export without --store")
+    if args.format not in STORE_EXPORT_FORMATS:
+        raise InputError(
+            f"--format {args.format} keeps one named graph per seed, which a store does not: use "
+            f"{', '.join(STORE_EXPORT_FORMATS)} with --store, or export without --store"
+        )
+    with _open_store(args) as store:
+        if args.output in (None, "-"):
+            stream = getattr(out, "buffer", None)
+            if stream is None:  # a text stream (tests): write the bytes decoded
+                out.write(dump(store, args.format, None).decode("utf-8"))
+            else:
+                out.flush()
+                dump(store, args.format, stream)
+                stream.flush()
+            return 0
+        from .atomic import atomic_writer
+
+        target = Path(args.output)
+        if target.is_dir():
+            raise InputError(f"{target}: is a directory; give a file name")
+        try:
+            with atomic_writer(target) as fh:
+                dump(store, args.format, fh)
+        except OSError as exc:
+            raise InputError(f"{target}: cannot write ({exc.strerror or exc})") from None
     return 0
 
 

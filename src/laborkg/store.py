@@ -514,6 +514,22 @@ class OxigraphStore(Store):
         return int(self.manifest.get("triples", 0))
 
 
+STORE_EXPORT_FORMATS = ("ttl", "nt", "jsonld")
+
+
+def dump(store: OxigraphStore, fmt: str, output=None) -> bytes | None:
+    """Write the store's closure as Turtle, N-Triples or JSON-LD (``fmt``: ttl, nt, jsonld) to the binary
+    stream ``output`` (None: return the bytes), streamed by pyoxigraph: exactly what the store holds
+    (Oxigraph keeps numbers in canonical form: ``207000000.0`` reads back as ``207000000``); Turtle with
+    laborkg's prefixes, JSON-LD in expanded form; not sorted like ``laborkg export`` of the files."""
+    import pyoxigraph as ox
+
+    format = {"ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "jsonld": ox.RdfFormat.JSON_LD}[fmt]
+    prefixes = None if fmt == "nt" else {p: str(ns) for p, ns in PREFIXES.items()}
+    kwargs = {"prefixes": prefixes} if prefixes else {}
+    return store._store.dump(output, format=format, from_graph=ox.DefaultGraph(), **kwargs)
+
+
 def open_store(directory: Path | str) -> OxigraphStore:
     """Open the store built in ``directory`` (read-only)."""
     return OxigraphStore(directory)
@@ -697,6 +713,8 @@ __all__ = [
     "NotConforming",
     "build",
     "open_store",
+    "dump",
+    "STORE_EXPORT_FORMATS",
     "validate_closure",
     "read_manifest",
     "project_parameters",
