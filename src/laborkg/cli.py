@@ -185,6 +185,18 @@ def build_parser() -> argparse.ArgumentParser:
     _graph_options(p)
 
     p = sub.add_parser(
+        "add",
+        help="add a document to a built store, validating it with its neighbourhood (--store DIR)",
+        description="Parse FILE… (Turtle, N-Triples, JSON-LD, …), reason and validate it with the part of "
+        "the store it touches, and insert it with its entailments into the store 'laborkg build --store DIR' "
+        "made; its cost does not grow with the store. Data that does not conform (exit 1) or malformed "
+        "input (exit 2) leaves the store as it was. An addition whose entailments are not local rebuilds "
+        "the store from its inputs (and says so).",
+    )
+    p.add_argument("files", nargs="+", metavar="FILE", help="RDF file(s) to add (a directory: its RDF files)")
+    p.add_argument("--store", required=True, metavar="DIR", help="directory of a store laborkg build made")
+
+    p = sub.add_parser(
         "export",
         help="write the graph as Turtle, JSON-LD, N-Triples, N-Quads or TriG",
         description="Export the graph with its VoID/DCAT description. Turtle is stable (byte-identical "
@@ -553,6 +565,23 @@ def cmd_build(args, out) -> int:
     return 0
 
 
+def cmd_add(args, out) -> int:
+    from .incremental import add
+    from .store import NotConforming
+
+    try:
+        done = add(args.store, args.files, progress=lambda m: sys.stderr.write(f"laborkg: {m}\n"))
+    except NotConforming as exc:
+        out.write(exc.report.text(shorten=render.Labeller(Graph()).short) + "\n")
+        raise
+    how = f"rebuilt ({done['rebuilt']})" if done["rebuilt"] else "validated with its neighbourhood"
+    out.write(
+        f"added {', '.join(args.files)} to {args.store}: {done['triples_added']} new triples, "
+        f"{done['manifest']['triples']} in all; {how}; the data conforms\n"
+    )
+    return 0
+
+
 def cmd_stats(args, out) -> int:
     from .stats import compute as compute_stats
 
@@ -610,6 +639,7 @@ COMMANDS = {
     "validate": cmd_validate,
     "stats": cmd_stats,
     "build": cmd_build,
+    "add": cmd_add,
 }
 
 
