@@ -32,6 +32,11 @@ class Violation:
     severity: str = "Violation"
 
 
+def _order(v: Violation) -> tuple:
+    """Sort key: fields that may be None (path, shape, value) sort first instead of raising."""
+    return tuple("" if x is None else x for x in vars(v).values())
+
+
 @dataclass
 class ValidationReport:
     violations: list[Violation] = field(default_factory=list)
@@ -49,7 +54,7 @@ class ValidationReport:
         if self.conforms:
             return "Conforms: no violations."
         lines = [f"Does not conform: {len(self.violations)} violation(s)."]
-        for v in sorted(self.violations):
+        for v in sorted(self.violations, key=_order):
             where = short(v.focus) + (f"  {short(v.path)}" if v.path else "")
             lines.append(f"- {v.severity}: {where}")
             if v.message:
