@@ -446,7 +446,7 @@ def _tbox(manifest: dict, directory: Path) -> Graph:
 
 
 def _check(graph: Graph, focus: set, shapes: Graph, checks: list[Path], seeds_dir: Path | None = None):
-    from .validate import ValidationReport, Violation, _shacl, quote_violations
+    from .validate import ValidationReport, Violation, _order, _shacl, quote_violations
 
     focus_text = {str(f) for f in focus}
     iris = [f for f in focus if isinstance(f, URIRef)]
@@ -468,7 +468,7 @@ def _check(graph: Graph, focus: set, shapes: Graph, checks: list[Path], seeds_di
                 )
             )
     found += [v for v in quote_violations(graph, seeds_dir) if v.focus in focus_text]
-    return ValidationReport(sorted(set(found)))
+    return ValidationReport(sorted(set(found), key=_order))
 
 
 def add(
