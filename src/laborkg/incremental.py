@@ -434,15 +434,32 @@ def _say(progress, message: str) -> None:
         progress(message)
 
 
-def _tbox(manifest: dict, directory: Path) -> Graph:
-    """The ontology, parsed; refused if it changed since the store was built."""
+def _tbox(manifest: dict, reasoner: str) -> tuple[Graph, Graph]:
+    """The closure of the ontology alone, for queries and for validation (without domains and ranges),
+    cached beside reason.py's closures: every ``add`` starts from them (reasoning over a closure again
+    gives the same closure). Refused if the ontology changed since the store was built."""
+    from .reason import cache_dir, inputs_key
+
     files = paths.ontology_files()
     recorded = {e["file"]: e["sha256"] for e in manifest["inputs"]["files"]}
     for f in files:
         entry = _file_entry(f)
         if recorded.get(entry["file"]) != entry["sha256"]:
             raise Rebuild(f"the ontology ({entry['file']}) changed since the store was built")
-    return load(files)
+    out = []
+    for mode, validation in (("tbox-query", False), ("tbox-validation", True)):
+        cached = cache_dir() / f"incremental-{mode}-{inputs_key(files, mode, reasoner)}.nt"
+        graph = Graph()
+        try:
+            graph.parse(cached, format="nt")
+        except Exception:  # missing or damaged: recomputed
+            graph = _reason(load(files), reasoner, validation)
+            try:
+                write_atomic(cached, graph.serialize(format="nt", encoding="utf-8"))
+            except OSError:
+                pass
+        out.append(graph)
+    return out[0], out[1]
 
 
 def _check(graph: Graph, focus: set, shapes: Graph, checks: list[Path], seeds_dir: Path | None = None):
@@ -452,9 +469,15 @@ def _check(graph: Graph, focus: set, shapes: Graph, checks: list[Path], seeds_di
     iris = [f for f in focus if isinstance(f, URIRef)]
     shacl = _shacl(graph, shapes, focus_nodes=iris if len(iris) == len(focus) else None)
     found = [v for v in shacl if v.focus in focus_text]
+    import pyoxigraph as ox
+
+    store = ox.Store()  # the violation queries run on pyoxigraph, as build runs them
+    store.extend(_quad(t) for t in graph)
     for f in checks:
-        for row in graph.query(sparql_prologue() + f.read_text(encoding="utf-8")):
-            d = row.asdict()
+        result = store.query(sparql_prologue() + f.read_text(encoding="utf-8"))
+        names = [v.value for v in result.variables]
+        for solution in result:
+            d = {n: to_rdflib(solution[n]) for n in names if solution[n] is not None}
             if str(d.get("focus", "")) not in focus_text:
                 continue
             found.append(
@@ -529,19 +552,17 @@ def _add(directory: Path, manifest: dict, new_files: list[Path], addition: Graph
 
     from .validate import check_files, shapes_graph
 
-    tbox = _tbox(manifest, directory)
+    reasoner = manifest["reasoner"]["name"]
+    tbox_q, tbox_v = _tbox(manifest, reasoner)
     schema = [
         t for t in addition if t[1] in _SCHEMA_PREDICATES or (t[1] == RDF.type and t[2] in _SCHEMA_TYPES)
     ]
     if schema:
         raise Rebuild(f"the addition carries schema axioms ({schema[0][0]} {schema[0][1].n3()} …)")
-    joins = join_predicates(tbox)
+    joins = join_predicates(tbox_q)
     shapes = shapes_graph()
     depth = max(shape_depth(shapes), QUOTE_CHECK_DEPTH)
-    reasoner = manifest["reasoner"]["name"]
-    tbox_q = set(_reason(tbox, reasoner, validation=False))
-    tbox_v = set(_reason(tbox, reasoner, validation=True))
-    schema_terms = set(tbox.subjects())
+    schema_terms = set(tbox_q.subjects())
 
     delta_present = (directory / DELTA).is_dir()
     if delta_present:
@@ -580,10 +601,10 @@ def _add(directory: Path, manifest: dict, new_files: list[Path], addition: Graph
     frontier = _nodes(addition, schema_terms)
     while True:
         fetch(frontier)
-        local = tbox + addition + neighbourhood
+        local = tbox_q + addition + neighbourhood
         new_q = {t for t in _reason(local, reasoner, False) if t not in tbox_q and t not in neighbourhood}
         new_q = {t for t in new_q if not reader.in_store(t)}
-        local_v = tbox + addition + checked_old
+        local_v = tbox_v + addition + checked_old
         closure_v = _reason(local_v, reasoner, True)
         new_v = {t for t in closure_v if t not in tbox_v and t not in checked_old}
         new_v = {t for t in new_v if not reader.in_validation(t)}
