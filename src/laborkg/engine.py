@@ -7,6 +7,7 @@ The answer comes back as plain terms (rows, a boolean, or N-Triples for a graph)
 
 from __future__ import annotations
 
+import functools
 import multiprocessing as mp
 import pickle
 import re
@@ -90,31 +91,18 @@ def _relative_position(message: str, prologue: str) -> str:
     return re.sub(r"at char (\d+)", char, re.sub(r"line:(\d+)", line, message))
 
 
+CACHED_TEXT = 16 * 1024
+"""Query texts up to this many characters are parsed once (:func:`prepare` keeps the last 128 parses,
+about 0.1 MB each for a packaged query): rdflib's parser takes 30–300 ms per packaged query, more than
+running most of them, and an endpoint sees the same texts again and again."""
+
+
 def prepare(text: str, allow_service: Iterable[str] = (), with_prologue: bool = True) -> Query:
     """Parse and check a query: updates (INSERT, DELETE, LOAD, …) are refused, and so is SERVICE
-    unless its endpoint is one of ``allow_service``."""
-    from rdflib.plugins.sparql.algebra import translateQuery
-    from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
-
-    prologue = sparql_prologue() if with_prologue else ""
-    full = prologue + text
-    try:
-        parsed = parseQuery(full)
-    except Exception as exc:
-        try:
-            parseUpdate(full)
-        except Exception:
-            message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-            raise QueryError(f"malformed SPARQL query: {_relative_position(message, prologue)}") from None
-        raise QueryError(
-            "updates (INSERT, DELETE, LOAD, CLEAR, …) are not allowed: laborkg is read-only"
-        ) from None
-    try:
-        query = translateQuery(parsed)
-    except Exception as exc:
-        raise QueryError(
-            f"malformed SPARQL query: {str(exc).splitlines()[0] if str(exc) else exc!r}"
-        ) from None
+    unless its endpoint is one of ``allow_service``. The parse of a text is cached (never its refusal:
+    SERVICE is checked on every call); the returned query is shared, so callers must not change it."""
+    full = (sparql_prologue() if with_prologue else "") + text
+    query = (_parse_cached if len(full) <= CACHED_TEXT else _parse)(full, len(full) - len(text))
     allowed = {str(a) for a in allow_service}
     for endpoint in _services(query.algebra, []):
         if not isinstance(endpoint, URIRef):
@@ -124,6 +112,34 @@ def prepare(text: str, allow_service: Iterable[str] = (), with_prologue: bool = 
                 f"SERVICE <{endpoint}> is not allowed (use --allow-service {endpoint} to permit it)"
             )
     return query
+
+
+def _parse(full: str, prologue_length: int) -> Query:
+    from rdflib.plugins.sparql.algebra import translateQuery
+    from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+
+    try:
+        parsed = parseQuery(full)
+    except Exception as exc:
+        try:
+            parseUpdate(full)
+        except Exception:
+            message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise QueryError(
+                f"malformed SPARQL query: {_relative_position(message, full[:prologue_length])}"
+            ) from None
+        raise QueryError(
+            "updates (INSERT, DELETE, LOAD, CLEAR, …) are not allowed: laborkg is read-only"
+        ) from None
+    try:
+        return translateQuery(parsed)
+    except Exception as exc:
+        raise QueryError(
+            f"malformed SPARQL query: {str(exc).splitlines()[0] if str(exc) else exc!r}"
+        ) from None
+
+
+_parse_cached = functools.lru_cache(maxsize=128)(_parse)
 
 
 def _evaluate(graph: Graph, query: Query, bindings: dict | None) -> Answer:
