@@ -29,3 +29,10 @@ class ParseError(InputError):
 
 class QueryError(InputError):
     """A packaged query name, a parameter or an ad-hoc query is wrong (exit 2)."""
+
+
+class RemoteError(LaborKGError):
+    """A remote SPARQL endpoint failed, refused, could not be reached or answered incompletely (a
+    truncated or partial result): exit 4. The message says what the remote holds afterwards."""
+
+    exit_code = 4
