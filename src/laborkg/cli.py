@@ -28,6 +28,7 @@ EPILOG = """exit codes:
   1  validate: the data does not conform (the report says why)
   2  bad input or usage: malformed RDF (file:line given), unknown query or parameter
   3  internal error (a bug in laborkg; please report it)
+  4  a remote SPARQL endpoint failed, refused or answered incompletely (query/sparql/push --endpoint)
 
 examples:
   laborkg query agencies-lost-support
@@ -94,6 +95,20 @@ def _store_option(p: argparse.ArgumentParser) -> None:
     )
 
 
+def _endpoint_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--endpoint",
+        metavar="URL",
+        help="answer from a remote SPARQL 1.1 endpoint (see docs/endpoints.md); not with --store or --data",
+    )
+    p.add_argument(
+        "--graph",
+        metavar="IRI",
+        help="with --endpoint: the named graph to read (default: where laborkg push puts the closure, "
+        "https://w3id.org/laborkg/graph/closure); 'default' reads the endpoint's default graph",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="laborkg",
@@ -134,6 +149,7 @@ def build_parser() -> argparse.ArgumentParser:
     _timeout_option(p)
     _graph_options(p)
     _store_option(p)
+    _endpoint_option(p)
 
     p = sub.add_parser(
         "sparql",
@@ -162,6 +178,39 @@ def build_parser() -> argparse.ArgumentParser:
     _timeout_option(p)
     _graph_options(p)
     _store_option(p)
+    _endpoint_option(p)
+
+    p = sub.add_parser(
+        "push",
+        help="send the graph to a remote SPARQL endpoint (a named graph, replaced as a whole)",
+        description="Send the closure (default; what queries read, so remote answers match) or the "
+        "asserted graph to the named graph --graph at a SPARQL 1.1 endpoint: into a temporary graph first "
+        "(Graph Store Protocol PUT to --gsp, else SPARQL Update INSERT DATA in chunks to --update or the "
+        "endpoint), counted there, then moved into place with one MOVE. A graph that already holds triples "
+        "is only replaced with --replace. On failure the exit code is 4 and the message says what the "
+        "endpoint holds. URLs for Virtuoso, Fuseki, GraphDB and QLever: docs/endpoints.md.",
+    )
+    p.add_argument("--endpoint", required=True, metavar="URL", help="the SPARQL query endpoint (counts)")
+    p.add_argument("--update", metavar="URL", help="the SPARQL Update endpoint (default: --endpoint)")
+    p.add_argument("--gsp", metavar="URL", help="a Graph Store Protocol endpoint: one PUT instead of chunks")
+    p.add_argument(
+        "--graph",
+        metavar="IRI",
+        help="the named graph (default https://w3id.org/laborkg/graph/closure, or …/graph/asserted)",
+    )
+    which = p.add_mutually_exclusive_group()
+    which.add_argument(
+        "--closure", dest="closure", action="store_true", default=True, help="the OWL RL closure (default)"
+    )
+    which.add_argument("--asserted", dest="closure", action="store_false", help="the graph as written")
+    p.add_argument("--replace", action="store_true", help="replace the triples the graph holds already")
+    p.add_argument("--user", help="user for HTTP Basic/Digest authentication (or $LABORKG_ENDPOINT_USER)")
+    p.add_argument("--password", help="password (or $LABORKG_ENDPOINT_PASSWORD, which keeps it out of ps)")
+    p.add_argument(
+        "--timeout", type=float, default=300.0, metavar="SECONDS", help="per request (default 300; 0: none)"
+    )
+    p.add_argument("--format", choices=("text", "json"), default="text", help="json prints a summary")
+    _graph_options(p)
 
     p = sub.add_parser(
         "build",
@@ -312,7 +361,7 @@ def cmd_query(args, out) -> int:
     params = _params(args.param)
     for name in params:
         query.param(name)
-    if args.store:
+    if args.store or args.endpoint:
         with _open_store(args) as store:
             answer = store.query(args.name, params, timeout=args.timeout)
             labels = store.label_graph(answer) if args.format == "table" else None
@@ -327,9 +376,20 @@ def cmd_query(args, out) -> int:
 def _open_store(args):
     from .store import open_store
 
+    if getattr(args, "endpoint", None):
+        return _open_endpoint(args)
     if args.data or args.no_cache:
         raise InputError("--store answers from the store as it was built: give --data to laborkg build")
     return open_store(args.store)
+
+
+def _open_endpoint(args):
+    from .endpoint import DEFAULT_GRAPH, EndpointStore
+
+    if args.store or args.data or args.no_cache:
+        raise InputError("--endpoint answers from the remote graph: not with --store, --data or --no-cache")
+    graph = None if args.graph == "default" else args.graph or DEFAULT_GRAPH
+    return EndpointStore(args.endpoint, graph)
 
 
 def _write_answer(answer, graph, args, out, title: str | None = None) -> None:
@@ -370,7 +430,7 @@ def _query_text(args) -> str:
 def cmd_sparql(args, out) -> int:
     text = _query_text(args)
     prepared = prepare(text, allow_service=args.allow_service or ())  # refused before loading anything
-    if args.store:
+    if args.store or args.endpoint:
         with _open_store(args) as store:
             answer = store.sparql(text, timeout=args.timeout, allow_service=args.allow_service or ())
             labels = store.label_graph(answer) if args.format in (None, "table") else None
@@ -622,6 +682,44 @@ def cmd_stats(args, out) -> int:
     return 0
 
 
+def cmd_push(args, out) -> int:
+    import os
+
+    from .endpoint import ASSERTED_GRAPH, DEFAULT_GRAPH, PASSWORD_ENV, USER_ENV, push
+    from .graph import input_files, load
+    from .reason import closure
+
+    if args.password and not args.user and not os.environ.get(USER_ENV):
+        raise InputError(f"--password without --user (or {USER_ENV})")
+    if args.user and args.password is None and os.environ.get(PASSWORD_ENV) is None:
+        raise InputError(f"--user without --password (or {PASSWORD_ENV})")
+    target = args.graph or (DEFAULT_GRAPH if args.closure else ASSERTED_GRAPH)
+    files = input_files(args.data)
+    graph = closure(files, use_cache=not args.no_cache) if args.closure else load(files)
+    summary = push(
+        args.endpoint,
+        graph,
+        target,
+        gsp=args.gsp,
+        update=args.update,
+        replace=args.replace,
+        user=args.user,
+        password=args.password,
+        timeout=args.timeout or None,
+        progress=lambda m: sys.stderr.write(f"laborkg: {m}\n"),
+    )
+    if args.format == "json":
+        out.write(json.dumps(summary, indent=2) + "\n")
+    else:
+        out.write(
+            f"pushed {summary['triples']} triples to <{summary['graph']}> at {summary['endpoint']} "
+            f"({summary['method']}, {summary['seconds']:.1f} s"
+            + (f"; replaced {summary['replaced']} triples" if summary["replaced"] else "")
+            + ")\n"
+        )
+    return 0
+
+
 def cmd_serve(args, out) -> int:
     from .server import serve
 
@@ -639,6 +737,7 @@ COMMANDS = {
     "validate": cmd_validate,
     "stats": cmd_stats,
     "build": cmd_build,
+    "push": cmd_push,
     "add": cmd_add,
 }
 

@@ -322,23 +322,33 @@ class _Response:
         return (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
 
 
+class _BasicAuth(urllib.request.HTTPBasicAuthHandler):
+    """Basic authentication that leaves a Digest challenge to the Digest handler (urllib raises instead)."""
+
+    def http_error_401(self, req, fp, code, msg, headers):
+        challenges = " ".join(headers.get_all("WWW-Authenticate") or [])
+        if not re.search(r"\bbasic\b", challenges, re.I):
+            return None
+        return super().http_error_401(req, fp, code, msg, headers)
+
+
 class _Client:
     """HTTP requests with Basic or Digest authentication and a deadline for the whole request."""
 
-    def __init__(self, user: str | None = None, password: str | None = None) -> None:
+    def __init__(
+        self, user: str | None = None, password: str | None = None, urls: Iterable[str] = ()
+    ) -> None:
         user = user if user is not None else os.environ.get(USER_ENV)
         password = password if password is not None else os.environ.get(PASSWORD_ENV)
         handlers: list = []
         self.authenticated = bool(user)
         if user:
+            # the credentials go only to the hosts of the URLs given, and only when they ask
             manager = urllib.request.HTTPPasswordMgrWithDefaultRealm()
-            manager.add_password(None, "http://", user, password or "")
-            manager.add_password(None, "https://", user, password or "")
-            # only the URLs given are contacted; credentials go to their hosts when asked
-            handlers += [
-                urllib.request.HTTPDigestAuthHandler(manager),
-                urllib.request.HTTPBasicAuthHandler(manager),
-            ]
+            for url in urls:
+                parts = urllib.parse.urlsplit(url)
+                manager.add_password(None, f"{parts.scheme}://{parts.netloc}/", user, password or "")
+            handlers += [urllib.request.HTTPDigestAuthHandler(manager), _BasicAuth(manager)]
         self.opener = urllib.request.build_opener(*handlers)
 
     def request(
@@ -516,7 +526,7 @@ class EndpointStore(Store):
         self.cap = max_rows
         self.check_truncation = check_truncation
         self._uncapped_below = 1  # answers smaller than this are known not to be cut by a cap
-        self._client = _Client(user, password)
+        self._client = _Client(user, password, [self.url])
 
     # -- the protocol
 
@@ -729,16 +739,14 @@ def _say(progress, message: str) -> None:
 
 
 def _chunks(graph: Graph, size: int) -> list[list[str]]:
-    """Triples as SPARQL lines in chunks of about ``size``; every triple with a blank node in the first
-    chunk, since a blank node label means the same node only within one request."""
+    """Triples as SPARQL lines in chunks of ``size``: first every triple with a blank node, in one chunk
+    (a blank node label means the same node only within one request), then the others."""
     with_bnodes, plain = [], []
     for t in graph:
         line = " ".join(sparql_term(x) for x in t) + " ."
         (with_bnodes if any(isinstance(x, BNode) for x in t) else plain).append(line)
     plain.sort()
-    first = with_bnodes + plain[: max(0, size - len(with_bnodes))]
-    rest = plain[len(first) - len(with_bnodes) :]
-    return [first] + [rest[i : i + size] for i in range(0, len(rest), size)]
+    return ([with_bnodes] if with_bnodes else []) + [plain[i : i + size] for i in range(0, len(plain), size)]
 
 
 def push(
@@ -751,7 +759,7 @@ def push(
     replace: bool = False,
     user: str | None = None,
     password: str | None = None,
-    chunk: int = 2000,
+    chunk: int = 500,
     timeout: float | None = 300.0,
     progress: Callable[[str], None] | None = None,
 ) -> dict:
@@ -772,7 +780,7 @@ def push(
     started = time.monotonic()
     expected = len(graph)
     store = EndpointStore(url, None, user=user, password=password, check_truncation=False)
-    client = store._client
+    client = store._client = _Client(user, password, [url, update] + ([gsp] if gsp else []))
 
     def run_update(text: str, what: str) -> None:
         body = urllib.parse.urlencode([("update", text)]).encode("utf-8")
@@ -800,7 +808,10 @@ def push(
             chunks = _chunks(graph, chunk)
             for i, lines in enumerate(chunks, 1):
                 _say(progress, f"sending chunk {i}/{len(chunks)} ({len(lines)} triples) to {update}")
-                text = f"INSERT DATA {{ GRAPH <{temporary}> {{\n" + "\n".join(lines) + "\n} }"
+                body = f"GRAPH <{temporary}> {{\n" + "\n".join(lines) + "\n}"
+                # blank nodes: INSERT … WHERE {} (Virtuoso 7.2 refuses them in INSERT DATA)
+                has_bnodes = any("_:" in line for line in lines)
+                text = f"INSERT {{ {body} }} WHERE {{}}" if has_bnodes else f"INSERT DATA {{ {body} }}"
                 run_update(text, f"chunk {i} of {len(chunks)}")
         stored = store.triples(temporary, timeout)
         if stored != expected:
