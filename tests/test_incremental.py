@@ -244,6 +244,13 @@ def test_cli_adds(store, tmp_path, capsys):
     assert f"{LKR}test-union-school" in capsys.readouterr().out
 
 
+def test_json_ld_addition(store, tmp_path):
+    turtle = Graph().parse(data=VALID_PROGRAM, format="turtle")
+    doc = _write(tmp_path, "addition.jsonld", turtle.serialize(format="json-ld"))
+    assert incremental.add(store, [doc])["rebuilt"] is None
+    _same_triples(_dump(store), _dump(_full(tmp_path, _write(tmp_path, "same.ttl", VALID_PROGRAM))))
+
+
 def test_successive_additions_equal_full_build(store, tmp_path):
     first = _write(tmp_path, "first.ttl", VALID_PROGRAM)
     second = _write(tmp_path, "second.ttl", TOUCHES_OLD.replace("lkp:test-union-school a", "lkp:test-2 a"))

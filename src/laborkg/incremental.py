@@ -56,17 +56,21 @@ computed once, from the inputs the store was built from (their cached closures),
 written to a journal (``adding.json``, atomically), applied to both databases (pyoxigraph transactions,
 idempotent), the manifest is replaced atomically, and the journal removed; an ``add`` that finds a
 journal (a crash part-way) replays it first. A failed ``add`` leaves every file of the store as it was.
+One ``add`` runs at a time per store (an exclusive ``flock`` on the store directory; a second waits).
 The database is opened for writing only to commit: a ``laborkg serve`` or ``query`` that has the store
 open keeps reading what it opened until it reopens it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
+import fcntl
 import hashlib
 import json
 import os
 import shutil
+import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -513,15 +517,33 @@ def add(
     if not new_files:
         raise InputError("give at least one file to add")
     addition = load(new_files)  # all-or-nothing; ParseError names file and line
-    if recover(directory):
-        _say(progress, "finished an interrupted addition first")
+    with _locked(directory):
+        if recover(directory):
+            _say(progress, "finished an interrupted addition first")
         manifest = read_manifest(directory)
+        try:
+            return _add(directory, manifest, new_files, addition, progress)
+        except Rebuild as why:
+            if not rebuild:
+                raise
+            return _rebuild(directory, manifest, new_files, str(why), progress)
+
+
+@contextlib.contextmanager
+def _locked(directory: Path):
+    """One ``add`` at a time per store: an exclusive lock on the directory itself (nothing is written
+    for it, so a refused addition still leaves every file as it was)."""
+    fd = os.open(directory, os.O_RDONLY)
     try:
-        return _add(directory, manifest, new_files, addition, progress)
-    except Rebuild as why:
-        if not rebuild:
-            raise
-        return _rebuild(directory, manifest, new_files, str(why), progress)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            waiting = f"{directory}: another laborkg add is writing to this store; waiting for it"
+            sys.stderr.write(f"laborkg: {waiting}\n")
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
 
 
 def _rebuild(directory: Path, manifest: dict, new_files: list[Path], why: str, progress) -> dict:
