@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-import pytest
-from rdflib import BNode, Literal, URIRef
-from rdflib.namespace import OWL, RDF, SKOS
+from pathlib import Path
 
-from laborkg import paths, reason
-from laborkg.graph import input_files
+import pytest
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import OWL, RDF, RDFS, SKOS
+
+from laborkg import paths, reason, rules
+from laborkg.graph import input_files, load
 from laborkg.namespace import LKG, LKR
 
 ORG = "http://www.w3.org/ns/org#"
@@ -159,3 +161,192 @@ def test_owl_imports_are_never_fetched(tmp_path, canary):
     g = reason.closure(paths.ontology_files() + [f], use_cache=False)
     assert (URIRef("http://x/a"), None, None) not in g
     assert hits == []
+
+
+# ---------------------------------------------------------------------------------------------
+# laborkg's own reasoner (laborkg.rules) gives exactly owlrl's closure after laborkg's tidying
+
+PREFIXES = """@prefix : <http://example.org/t#> .
+@prefix owl: <http://www.w3.org/2002/07/owl#> .
+@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+"""
+
+# One small graph per group of rules; each compared with owlrl.
+RULE_CASES = {
+    "classes": """
+        :A a owl:Class ; rdfs:subClassOf :B .  :B owl:equivalentClass :C .  :C rdfs:subClassOf :D .
+        :D rdfs:subClassOf :B .  :E rdfs:subClassOf :A .  :x a :E .  :y a :C .  :z a :Undeclared .
+        :Undeclared rdfs:subClassOf :A .""",
+    "properties": """
+        :p a owl:ObjectProperty ; rdfs:subPropertyOf :q .  :q owl:equivalentProperty :r .
+        :r rdfs:subPropertyOf :s .  :s rdfs:subPropertyOf :q .  :x :p :y .  :y :r :z .""",
+    "domain-range": """
+        :p rdfs:domain :A ; rdfs:range :B .  :A rdfs:subClassOf :C .  :C a owl:Class .
+        :q rdfs:subPropertyOf :p .  :x :q :y .
+        :d a owl:DatatypeProperty ; rdfs:range xsd:string ; rdfs:domain :A .
+        :x :d "text" , "texto"@es .  :n rdfs:range xsd:decimal .  :x :n 5 , 2.5 , "7"^^xsd:byte .
+        :b rdfs:range xsd:boolean .  :x :b true .  :r a xsd:int .""",
+    "inverse": """
+        :p owl:inverseOf :q .  :p2 rdfs:subPropertyOf :p .  :q rdfs:subPropertyOf :q2 .
+        :q2 owl:inverseOf :p3 .  :x :p :y .  :z :q :w .  :u :p2 :v .""",
+    "symmetric-transitive": """
+        :s a owl:SymmetricProperty .  :x :s :y .  :t a owl:TransitiveProperty .  :a :t :b .  :b :t :c .
+        :c :t :d .  :u rdfs:subPropertyOf :t .  :d :u :e .  :t owl:inverseOf :ti .
+        :st a owl:SymmetricProperty , owl:TransitiveProperty .  :m :st :n .  :n :st :o .""",
+    "chains": """
+        :P owl:propertyChainAxiom ( :p1 :p2 ) ; rdfs:subPropertyOf :Psuper ; owl:inverseOf :Pinv .
+        :x :p1 :y .  :y :p2 :z .  :y :p2 :z2 .  :x2 :p1 :y .
+        :Q owl:propertyChainAxiom ( :P :p3 :p4 ) .  :z :p3 :w .  :w :p4 :v .
+        :R owl:propertyChainAxiom ( :t :p1 ) .  :t a owl:TransitiveProperty .  :a :t :b .  :b :t :x .
+        :S owl:propertyChainAxiom ( :Pinv :p1 ) .  :Psuper rdfs:domain :HasChain .
+        :T a owl:TransitiveProperty ; owl:propertyChainAxiom ( :a1 :a2 ) .  :w :T :k .  :k :a1 :m .  :m :a2 :n .""",
+    "literal-inverse": """
+        :d a owl:DatatypeProperty ; owl:inverseOf :di .  :di rdfs:subPropertyOf :dj .  :dj owl:inverseOf :dk .
+        :x :d "value" .""",
+    "class-declared-by-range": """
+        :kind rdfs:range owl:Class .  :g :kind :Foo .  :y a :Foo .
+        :how rdfs:range owl:TransitiveProperty .  :g :how :t .  :a :t :b .  :b :t :c .""",
+    "datatype-clash-unseen": """
+        :n rdfs:range xsd:decimal .  :x :n true .""",  # no decimal literal: no disjointness, no clash
+    "functional-with-one-value": """
+        :f a owl:FunctionalProperty , owl:ObjectProperty ; owl:inverseOf :fi .  :x :f :y .  :z :f :y .""",
+}
+
+# Graphs that need a rule laborkg's reasoner does not implement, or that owlrl finds inconsistent.
+FALLBACK_CASES = {
+    "sameAs": ":x owl:sameAs :y .  :x :p :z .",
+    "hasValue": ":R owl:onProperty :p ; owl:hasValue :v .  :C owl:equivalentClass :R .  :x :p :v .",
+    "union": ":U owl:unionOf ( :A :B ) .  :x a :A .",
+    "two-functional-values": ":f a owl:FunctionalProperty .  :x :f :a , :b .",
+    "nothing": ":x a owl:Nothing .",
+    "disjoint": ":A owl:disjointWith :B .  :x a :A , :B .",
+    "ill-typed-literal": ':x :n "many"^^xsd:integer .',
+    "literal-in-disjoint-datatypes": ":n rdfs:range xsd:decimal .  :x :n true .  :y :m 2.5 .",
+    "inverse-functional": ":f a owl:InverseFunctionalProperty .  :x :f :a .",
+    "axioms-on-rdf-type": "rdf:type rdfs:domain :Typed .  :x a :A .",
+}
+
+
+def _parse(text: str) -> Graph:
+    return Graph().parse(data=PREFIXES + text, format="turtle")
+
+
+def _both(asserted) -> tuple:
+    """(laborkg.rules' closure, owlrl's tidied closure) of copies of ``asserted`` (same blank nodes)."""
+    ours, reference = Graph(), Graph()
+    ours += asserted
+    reference += asserted
+    rules.materialise(ours)  # raises where it would fall back: these graphs must not
+    reason.owl_rl_closure(reference, reasoner="owlrl")
+    return ours, reference
+
+
+def _assert_same(ours, reference):
+    only_ours, only_owlrl = set(ours) - set(reference), set(reference) - set(ours)
+    assert not only_ours and not only_owlrl, (sorted(only_ours)[:10], sorted(only_owlrl)[:10])
+
+
+@pytest.fixture(scope="module", params=[False, True], ids=["query", "validation"])
+def shipped_closures(request):
+    asserted = load(input_files())
+    if request.param:
+        asserted.remove((None, RDFS.domain, None))
+        asserted.remove((None, RDFS.range, None))
+    return _both(asserted)
+
+
+def test_laborkg_reasoner_gives_owlrls_closure_of_the_shipped_graph(shipped_closures):
+    ours, reference = shipped_closures
+    _assert_same(ours, reference)
+    assert len(ours) > 10_000
+
+
+@pytest.mark.parametrize("case", sorted(RULE_CASES))
+def test_laborkg_reasoner_gives_owlrls_closure_rule_by_rule(case):
+    ours, reference = _both(_parse(RULE_CASES[case]))
+    _assert_same(ours, reference)
+
+
+def test_laborkg_reasoner_gives_owlrls_closure_of_a_generated_graph(tmp_path, monkeypatch):
+    monkeypatch.syspath_prepend(str(Path(__file__).resolve().parents[1] / "bench"))
+    from generate import generate
+
+    f = tmp_path / "syn-10k.ttl"
+    generate(10_000, f)
+    ours, reference = _both(load(paths.ontology_files() + [paths.DATA_DIR / "sources.ttl", f]))
+    _assert_same(ours, reference)
+
+
+@pytest.mark.parametrize("case", sorted(FALLBACK_CASES))
+def test_laborkg_reasoner_leaves_what_it_does_not_implement_to_owlrl(case):
+    asserted = _parse(FALLBACK_CASES[case])
+    untouched = Graph()
+    untouched += asserted
+    with pytest.raises(rules.Unsupported):
+        rules.materialise(untouched)
+    assert set(untouched) == set(asserted)  # nothing written before giving up
+    ours, reference = Graph(), Graph()
+    ours += asserted
+    reference += asserted
+    reason.owl_rl_closure(ours, reasoner="laborkg")
+    reason.owl_rl_closure(reference, reasoner="owlrl")
+
+    def ground(g):  # owlrl reports an inconsistency with fresh blank nodes
+        return {t for t in g if not any(isinstance(n, BNode) for n in t)}
+
+    assert len(ours) == len(reference) and ground(ours) == ground(reference)
+
+
+def test_the_comparison_catches_a_dropped_rule(monkeypatch):
+    """The comparison can fail: with the subclass hierarchy no longer closed transitively (rule scm-sco
+    dropped), the closures differ."""
+
+    def one_step(pairs):
+        out: dict = {}
+        for a, b in pairs:
+            if a != b:
+                out.setdefault(a, set()).add(b)
+        return out
+
+    monkeypatch.setattr(rules, "_closure", one_step)
+    ours, reference = _both(_parse(RULE_CASES["classes"]))
+    assert set(reference) - set(ours)
+
+
+def test_laborkg_reasoner_writes_an_ordinary_rdflib_graph(asserted):
+    """The closure is written straight into rdflib's in-memory indexes: the graph then answers every
+    pattern, counts, removes and adds as one built triple by triple does."""
+    fast = Graph()
+    fast += asserted
+    assert rules._memory_context(fast) is not None  # the direct path is the one taken
+    rules.materialise(fast)
+    slow = Graph()
+    for t in fast:
+        slow.add(t)
+    assert len(fast) == len(slow) > len(asserted)
+    s, p, o = next(iter(fast.triples((LKR.stps, RDF.type, None))))
+    for pattern in (
+        (s, None, None),
+        (None, p, None),
+        (None, None, o),
+        (s, p, None),
+        (None, p, o),
+        (s, None, o),
+    ):
+        assert set(fast.triples(pattern)) == set(slow.triples(pattern))
+    fast.remove((s, None, None))
+    slow.remove((s, None, None))
+    fast.add((s, RDF.type, LKG.Agent))
+    slow.add((s, RDF.type, LKG.Agent))
+    assert set(fast) == set(slow) and len(fast) == len(slow)
+    assert (s, RDF.type, LKG.Agent) in fast and len(list(fast.triples((s, None, None)))) == 1
+
+
+def test_laborkg_reasoner_is_selectable(monkeypatch):
+    monkeypatch.setenv("LABORKG_REASONER", "laborkg")
+    assert reason.reasoner_name() == "laborkg"
+    files = input_files()
+    keys = {reason.inputs_key(files, "query", name) for name in ("laborkg", "owlrl", "reasonable")}
+    assert len(keys) == 3

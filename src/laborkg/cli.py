@@ -225,10 +225,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--reasoner",
-        choices=("auto", "reasonable", "owlrl"),
+        choices=("auto", "laborkg", "reasonable", "owlrl"),
         default=None,
-        help="OWL RL reasoner: reasonable (fast, memory-hungry), owlrl (reference), auto (reasonable when "
-        "installed, up to 200k triples; default, or $LABORKG_REASONER)",
+        help="OWL RL reasoner: laborkg (its own, fast; owlrl where it does not apply), reasonable (fast, "
+        "memory-hungry), owlrl (reference), auto (reasonable when installed, up to 200k triples; default, "
+        "or $LABORKG_REASONER)",
     )
     p.add_argument("--format", choices=("text", "json"), default="text", help="json prints the manifest")
     _graph_options(p)
