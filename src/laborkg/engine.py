@@ -12,7 +12,7 @@ import multiprocessing as mp
 import pickle
 import re
 import traceback
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -155,37 +155,35 @@ def _evaluate(graph: Graph, query: Query, bindings: dict | None) -> Answer:
     return Answer("graph", graph=g)
 
 
-def _child(conn, graph, query, bindings) -> None:
+def _child(conn, fn) -> None:
     try:
-        answer = _evaluate(graph, query, bindings)
-        if answer.graph is not None:
+        answer = fn()
+        if getattr(answer, "graph", None) is not None:  # graphs travel as N-Triples
             payload = ("graph", answer.graph.serialize(format="nt"))
         else:
             payload = ("answer", answer)
         conn.send_bytes(pickle.dumps(payload))
     except BaseException as exc:  # noqa: BLE001 - everything goes back to the parent as one line
-        detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        conn.send_bytes(pickle.dumps(("error", f"{type(exc).__name__}: {detail}", traceback.format_exc())))
+        if isinstance(exc, LaborKGError):
+            conn.send_bytes(pickle.dumps(("laborkg", str(exc))))
+        else:
+            detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            conn.send_bytes(
+                pickle.dumps(("error", f"{type(exc).__name__}: {detail}", traceback.format_exc()))
+            )
     finally:
         conn.close()
 
 
-def execute(
-    graph: Graph,
-    query: Query | str,
-    bindings: dict[Variable, object] | None = None,
-    timeout: float | None = DEFAULT_TIMEOUT,
-    allow_service: Iterable[str] = (),
-) -> Answer:
-    """Run ``query`` on ``graph`` with ``bindings`` bound by the engine, within ``timeout`` seconds
-    (``None`` or 0: no limit, in this process)."""
-    if isinstance(query, str):
-        query = prepare(query, allow_service)
+def run_limited(fn: Callable[[], Answer], timeout: float | None) -> Answer:
+    """``fn()`` within ``timeout`` seconds, in a forked child that shares the parent's graph or open store
+    copy-on-write and is killed at the limit (``None`` or 0: in this process, no limit). Every backend's
+    time limit is this one function."""
     if not timeout:
-        return _evaluate(graph, query, bindings)
+        return fn()
     ctx = mp.get_context("fork")
     receiver, sender = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_child, args=(sender, graph, query, bindings), daemon=True)
+    proc = ctx.Process(target=_child, args=(sender, fn), daemon=True)
     proc.start()
     sender.close()
     try:
@@ -200,6 +198,8 @@ def execute(
             proc.kill()
         proc.join()
         receiver.close()
+    if payload[0] == "laborkg":
+        raise QueryError(payload[1])
     if payload[0] == "error":
         raise QueryError(f"the query failed: {payload[1]}")
     if payload[0] == "graph":
@@ -207,3 +207,17 @@ def execute(
         g.parse(data=payload[1], format="nt")
         return Answer("graph", graph=g)
     return payload[1]
+
+
+def execute(
+    graph: Graph,
+    query: Query | str,
+    bindings: dict[Variable, object] | None = None,
+    timeout: float | None = DEFAULT_TIMEOUT,
+    allow_service: Iterable[str] = (),
+) -> Answer:
+    """Run ``query`` on ``graph`` with ``bindings`` bound by the engine, within ``timeout`` seconds
+    (``None`` or 0: no limit, in this process)."""
+    if isinstance(query, str):
+        query = prepare(query, allow_service)
+    return run_limited(lambda: _evaluate(graph, query, bindings), timeout)

@@ -43,13 +43,10 @@ import datetime as _dt
 import functools
 import hashlib
 import json
-import multiprocessing as mp
 import os
-import pickle
 import re
 import shutil
 import sys
-import traceback
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -58,7 +55,7 @@ from rdflib.namespace import RDFS, SKOS, XSD
 
 from . import paths
 from . import queries as _queries
-from .engine import DEFAULT_TIMEOUT, Answer, QueryTimeout, execute, prepare
+from .engine import DEFAULT_TIMEOUT, Answer, execute, prepare, run_limited
 from .errors import InputError, LaborKGError, QueryError
 from .namespace import LKG, LKP, PREFIXES, bind_prefixes, sparql_prologue
 
@@ -294,54 +291,6 @@ def project_parameters(text: str, names: Iterable[str]) -> tuple[str, list[str]]
 @functools.lru_cache(maxsize=256)
 def _project_cached(text: str, names: tuple[str, ...]) -> tuple[str, list[str]]:
     return project_parameters(text, names)
-
-
-# ---------------------------------------------------------------------------------------------
-# Running a query in a child process that is killed at the time limit
-
-
-def _child(conn, fn) -> None:
-    try:
-        conn.send_bytes(pickle.dumps(("answer", fn())))
-    except BaseException as exc:  # noqa: BLE001 - everything goes back to the parent as one line
-        if isinstance(exc, LaborKGError):
-            conn.send_bytes(pickle.dumps(("laborkg", str(exc))))
-        else:
-            detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-            conn.send_bytes(
-                pickle.dumps(("error", f"{type(exc).__name__}: {detail}", traceback.format_exc()))
-            )
-    finally:
-        conn.close()
-
-
-def run_limited(fn: Callable[[], Answer], timeout: float | None) -> Answer:
-    """``fn()`` within ``timeout`` seconds: in a forked child that shares the open store copy-on-write and
-    is killed at the limit (``None`` or 0: in this process, no limit)."""
-    if not timeout:
-        return fn()
-    ctx = mp.get_context("fork")
-    receiver, sender = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_child, args=(sender, fn), daemon=True)
-    proc.start()
-    sender.close()
-    try:
-        if not receiver.poll(timeout):
-            raise QueryTimeout(f"the query ran longer than its time limit of {timeout:g} s and was stopped")
-        try:
-            payload = pickle.loads(receiver.recv_bytes())
-        except EOFError:
-            raise LaborKGError("the query process ended without an answer") from None
-    finally:
-        if proc.is_alive():
-            proc.kill()
-        proc.join()
-        receiver.close()
-    if payload[0] == "laborkg":
-        raise QueryError(payload[1])
-    if payload[0] == "error":
-        raise QueryError(f"the query failed: {payload[1]}")
-    return payload[1]
 
 
 # ---------------------------------------------------------------------------------------------
