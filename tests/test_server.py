@@ -788,24 +788,35 @@ def _answer_of(body: bytes) -> Answer:
     return Answer("select", vars=[str(v) for v in result.vars], rows=[tuple(row) for row in result])
 
 
-def test_serve_store_answers_as_the_in_memory_server(client, store_server):
+def test_serve_store_answers_as_the_in_memory_server(client, store_server, kg):
     """Every packaged query (with its example parameters, and with none where none is required), over
     HTTP, from ``laborkg serve --store`` and from the in-memory server: the same rows (after the two
-    normalisations of tests/test_store.py: numbers by value, an empty GROUP_CONCAT as unbound)."""
+    normalisations of tests/test_store.py: numbers by value, an empty GROUP_CONCAT as unbound). Where
+    rdflib runs past the in-memory server's 30 s (commitments takes ~25 s on an idle machine), the
+    in-memory closure answers without a limit instead."""
     from test_store import _cases, comparable
+
+    from laborkg.queries import run
 
     compared = 0
     for case in _cases():
         name, params = case.values
+        text = catalogue()[name].text
         target = f"/queries/{name}" + ("?" + urllib.parse.urlencode(params) if params else "")
-        answers = []
-        for c in (client, store_server):
-            status, headers, body = c.request(
-                "GET", target, headers={"Accept": "application/sparql-results+json"}
-            )
+        status, headers, body = store_server.request(
+            "GET", target, headers={"Accept": "application/sparql-results+json"}
+        )
+        assert status == 200, (name, params, body[:300])
+        got = comparable(_answer_of(body), text)
+        status, headers, body = client.request(
+            "GET", target, headers={"Accept": "application/sparql-results+json"}
+        )
+        if status == 503 and _json(body)["error"] == "timeout":
+            want = comparable(run(kg, name, params, timeout=None), text)
+        else:
             assert status == 200, (name, params, body[:300])
-            answers.append(comparable(_answer_of(body), catalogue()[name].text))
-        assert answers[1] == answers[0], (name, params)
+            want = comparable(_answer_of(body), text)
+        assert got == want, (name, params)
         compared += 1
     assert compared >= len(catalogue())
 

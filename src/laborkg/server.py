@@ -13,8 +13,9 @@ One process (``http.server.ThreadingHTTPServer``) answers:
 - ``/``, ``/timeline``, ``/graph``, ``/stats`` and ``/static/NAME`` — the web view (``laborkg/web/``),
   plain HTML/CSS/JS served from the package: nothing is loaded from anywhere else.
 
-Limits (all configurable, see :class:`Limits`): each query runs in a forked child killed at the time
-limit (``503``, JSON body ``{"error": "timeout"}``); an answer with more rows (or triples) than the cap
+Limits (all configurable, see :class:`Limits`): each query runs in one of ``max_concurrent`` worker
+processes forked at start (:class:`Workers`); a worker still busy at the time limit is killed and
+replaced (``503``, JSON body ``{"error": "timeout"}``); an answer with more rows (or triples) than the cap
 is refused with ``413`` and ``{"error": "result-too-large"}`` (never truncated); bodies or query texts
 over the size cap get ``413`` ``{"error": "request-too-large"}``; at most ``max_concurrent`` queries are
 evaluated at once (others wait ``queue_wait`` seconds, then ``503`` ``busy``) and at most
@@ -142,7 +143,7 @@ class Limits:
     """What one request may cost. Every number is a ``laborkg serve`` flag."""
 
     timeout: float = 30.0
-    """Seconds a query may run (its child process is killed then; the client gets 503 ``timeout``)."""
+    """Seconds a query may run (its worker process is killed then; the client gets 503 ``timeout``)."""
     max_rows: int = 10_000
     """Rows of a SELECT (or triples of a CONSTRUCT/DESCRIBE) answer; more: 413 ``result-too-large``."""
     max_body: int = 64 * 1024
@@ -150,7 +151,7 @@ class Limits:
     max_url: int = 16 * 1024
     """Bytes of a request target (path and query string); more: 414."""
     max_concurrent: int = 4
-    """Queries evaluated at the same time (each in its own child process)."""
+    """Queries evaluated at the same time (each in one of as many worker processes)."""
     queue_wait: float = 10.0
     """Seconds a query waits for one of those slots before 503 ``busy``."""
     max_connections: int = 64
@@ -165,9 +166,11 @@ class Backend(Protocol):
     of the graph is read directly: labels come from :meth:`label_graph`, entity pages from
     :meth:`describe` and packaged queries, so a persistent store plugs in through :class:`StoreBackend`."""
 
-    def run(self, text: str, query: Query, timeout: float, max_rows: int) -> Answer:
+    def run(self, text: str, query: Query, timeout: float | None, max_rows: int) -> Answer:
         """Evaluate an ad-hoc query (its text and rdflib's parse of it) within ``timeout`` seconds
-        (:class:`QueryTimeout`); it may stop after ``max_rows + 1`` rows."""
+        (:class:`QueryTimeout`); it may stop after ``max_rows + 1`` rows. ``timeout=None`` (as the
+        server's worker processes call it, and :meth:`packaged` and :meth:`describe` too): in this
+        process, without a limit of its own."""
 
     def packaged(self, name: str, params: dict[str, str], timeout: float) -> Answer:
         """Run a packaged query with its parameters (text) bound by the engine."""
@@ -240,7 +243,12 @@ class StoreBackend:
     def __init__(self, store) -> None:
         self.store = store
 
-    def run(self, text: str, query: Query, timeout: float, max_rows: int) -> Answer:
+    def run(self, text: str, query: Query | None, timeout: float | None, max_rows: int) -> Answer:
+        evaluate = getattr(self.store, "_evaluate", None)  # OxigraphStore's, in this process
+        if timeout is None and evaluate is not None:
+            # in a worker: the server has checked the text already (engine.prepare), so rdflib need not
+            # parse it again (its parse is not shared between workers and costs 30-900 ms); Oxigraph does
+            return evaluate(text)
         return self.store.sparql(text, timeout=timeout)
 
     def packaged(self, name: str, params: dict[str, str], timeout: float) -> Answer:
@@ -303,6 +311,213 @@ class _Union:
 
     def __contains__(self, triple) -> bool:
         return any(triple in g for g in self.graphs)
+
+
+# ---------------------------------------------------------------------------------------------
+# Query processes: forked once at start, reused, killed (and replaced) at the time limit
+
+
+def _portable(result) -> tuple[str, Any]:
+    """A result as a worker sends it back: graphs as N-Triples text, everything else as it is."""
+    if isinstance(result, Graph):
+        return "graph", result.serialize(format="nt")
+    if isinstance(result, Answer) and result.kind == "graph":
+        return "graph-answer", (result.graph if result.graph is not None else Graph()).serialize(format="nt")
+    return "value", result
+
+
+def _restore(kind: str, data):
+    if kind == "value":
+        return data
+    graph = bind_prefixes(Graph())
+    graph.parse(data=data, format="nt")
+    return graph if kind == "graph" else Answer("graph", graph=graph)
+
+
+def _close_inherited_sockets(keep: int) -> None:
+    """In a worker: close the sockets forked with it (the listening socket, clients' connections, the
+    other workers' pipes), so that none stays open because a worker holds a copy. Files (the store's)
+    stay open."""
+    import os
+    import stat
+
+    try:
+        fds = [int(name) for name in os.listdir("/proc/self/fd")]
+    except OSError:
+        return
+    for fd in fds:
+        if fd == keep or fd <= 2:
+            continue
+        try:
+            if stat.S_ISSOCK(os.fstat(fd).st_mode):
+                os.close(fd)
+        except OSError:
+            pass
+
+
+def _call(backend, method: str, args: tuple):
+    """What a worker does for one request: the backend's own method, with no time limit (``None``: in
+    this process; the server kills the whole worker at the limit)."""
+    if method == "run":
+        text, max_rows = args
+        parsed = None if isinstance(backend, StoreBackend) else prepare(text)  # a store parses its own
+        return backend.run(text, parsed, None, max_rows)
+    if method == "packaged":
+        name, params = args
+        return backend.packaged(name, params, None)
+    if method == "describe":
+        return backend.describe(URIRef(args[0]), None)
+    raise ValueError(f"unknown call {method!r}")
+
+
+def _worker(conn, backend) -> None:
+    """A worker's loop: read (method, args), call the backend, send back ("ok", kind, data) or an error."""
+    import os
+    import pickle
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the server, which stops its workers
+    _close_inherited_sockets(conn.fileno())
+    while True:
+        try:
+            method, args = pickle.loads(conn.recv_bytes())
+        except (EOFError, OSError):
+            os._exit(0)
+        try:
+            data = pickle.dumps(("ok", *_portable(_call(backend, method, args))))
+        except LaborKGError as exc:
+            data = pickle.dumps(("laborkg", str(exc)))
+        except Exception as exc:  # noqa: BLE001 - everything goes back to the server as one line
+            detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            data = pickle.dumps(("error", f"{type(exc).__name__}: {detail}"))
+        try:
+            conn.send_bytes(data)
+        except OSError:
+            os._exit(0)
+
+
+@dataclass(eq=False)
+class _Worker:
+    process: Any
+    conn: Any
+    calls: int = 0
+
+
+class Workers:
+    """``size`` processes forked from the server once, each evaluating one call at a time on its copy of
+    the backend (shared copy-on-write). A call past its time limit has its process killed and a new one
+    forked in its place; so does a process that has served ``max_calls`` calls (memory it copied is given
+    back). Forking for every query cost 15–25 ms; handing a query to a waiting process costs under 1 ms."""
+
+    def __init__(self, backend, size: int, max_calls: int = 1000) -> None:
+        import multiprocessing as mp
+        import queue
+
+        self.backend, self.max_calls, self.closed = backend, max_calls, False
+        self._context = mp.get_context("fork")
+        self._idle: queue.LifoQueue = queue.LifoQueue()  # the worker used last (caches warm) goes first
+        self._lock = threading.Lock()
+        self._live: set[_Worker] = set()
+        for _ in range(size):
+            self._idle.put(self._start())
+
+    def _start(self) -> _Worker:
+        import gc
+
+        ours, theirs = self._context.Pipe(duplex=True)
+        process = self._context.Process(target=_worker, args=(theirs, self.backend), daemon=True)
+        gc.freeze()  # the worker's collector leaves inherited objects alone: fewer pages copied
+        try:
+            process.start()
+        finally:
+            gc.unfreeze()
+        theirs.close()
+        worker = _Worker(process, ours)
+        with self._lock:
+            self._live.add(worker)
+        return worker
+
+    def _retire(self, worker: _Worker) -> None:
+        with self._lock:
+            self._live.discard(worker)
+        worker.conn.close()
+        if worker.process.is_alive():
+            worker.process.kill()
+        worker.process.join(5)
+
+    def call(self, method: str, args: tuple, timeout: float | None):
+        """``method`` (run, packaged or describe) with ``args`` in a worker, within ``timeout`` seconds
+        (:class:`QueryTimeout`). The caller holds one of the server's query slots, so a worker is free."""
+        import pickle
+        import queue
+
+        if self.closed:
+            raise LaborKGError("the server is stopping")
+        try:
+            worker = self._idle.get(timeout=30)
+        except queue.Empty:
+            raise LaborKGError("no query process is free") from None
+        healthy = False
+        try:
+            worker.conn.send_bytes(pickle.dumps((method, args)))
+            if not worker.conn.poll(timeout):
+                raise QueryTimeout(
+                    f"the query ran longer than its time limit of {timeout:g} s and was stopped"
+                )
+            payload = pickle.loads(worker.conn.recv_bytes())
+            healthy = True
+        except (EOFError, OSError):
+            raise LaborKGError("the query process ended without an answer") from None
+        finally:
+            worker.calls += 1
+            if healthy and worker.calls < self.max_calls and not self.closed:
+                self._idle.put(worker)
+            else:
+                self._retire(worker)
+                if not self.closed:
+                    self._idle.put(self._start())
+        if payload[0] == "laborkg":
+            raise QueryError(payload[1])
+        if payload[0] == "error":
+            raise QueryError(f"the query failed: {payload[1]}")
+        return _restore(payload[1], payload[2])
+
+    def close(self) -> None:
+        self.closed = True
+        with self._lock:
+            live = list(self._live)
+        for worker in live:
+            self._retire(worker)
+
+
+class PooledBackend:
+    """A :class:`Backend` whose queries (``run``, ``packaged``, ``describe``) run in :class:`Workers`;
+    labels, parameter checks and the size are read from the backend in the server's process."""
+
+    def __init__(self, backend, size: int) -> None:
+        self.backend = backend
+        self.workers = Workers(backend, size)
+
+    def run(self, text: str, query: Query, timeout: float, max_rows: int) -> Answer:
+        return self.workers.call("run", (text, max_rows), timeout)
+
+    def packaged(self, name: str, params: dict[str, str], timeout: float) -> Answer:
+        return self.workers.call("packaged", (name, dict(params)), timeout)
+
+    def describe(self, iri: URIRef, timeout: float) -> Graph:
+        return self.workers.call("describe", (str(iri),), timeout)
+
+    def check_params(self, name: str, params: dict[str, str]) -> None:
+        self.backend.check_params(name, params)
+
+    def label_graph(self, answer: Answer) -> Graph:
+        return self.backend.label_graph(answer)
+
+    def size(self) -> int | None:
+        return self.backend.size()
+
+    def close(self) -> None:
+        self.workers.close()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -594,7 +809,8 @@ class Counters:
 
 
 class LaborKGServer(ThreadingHTTPServer):
-    """A thread per connection; queries in child processes; the limits of :class:`Limits`."""
+    """A thread per connection; queries in worker processes (:class:`PooledBackend`); the limits of
+    :class:`Limits`. ``server_close()`` stops the workers."""
 
     daemon_threads = True
     allow_reuse_address = True
@@ -615,6 +831,16 @@ class LaborKGServer(ThreadingHTTPServer):
         self.counters = Counters()
         self.started = time.time()
         super().__init__(address, Handler)
+        try:
+            self.backend = PooledBackend(backend, self.limits.max_concurrent)
+        except BaseException:
+            super().server_close()
+            raise
+
+    def server_close(self) -> None:
+        super().server_close()
+        if isinstance(self.backend, PooledBackend):
+            self.backend.close()
 
     @property
     def url(self) -> str:
@@ -1445,6 +1671,8 @@ __all__ = [
     "StoreBackend",
     "HTTPError",
     "LaborKGServer",
+    "PooledBackend",
+    "Workers",
     "Limits",
     "choose",
     "make_server",
