@@ -323,12 +323,11 @@ def test_reasonable_adds_property_chains_and_keeps_untyped_subjects_untyped(tmp_
             assert not list(g.objects(URIRef(ID + "t-untyped"), RDF.type))
 
 
-def test_auto_reasoner_leaves_large_graphs_to_owlrl(monkeypatch):
-    pytest.importorskip("reasonable")
+def test_auto_reasoner_is_laborkgs_own_at_any_size(monkeypatch):
     monkeypatch.delenv("LABORKG_REASONER", raising=False)
-    assert reason.reasoner_name(None, 10_000) == "reasonable"
-    assert reason.reasoner_name(None, reason.AUTO_REASONABLE_MAX_TRIPLES + 1) == "owlrl"
+    assert reason.reasoner_name(None, 10_000) == reason.reasoner_name(None, 10**9) == "laborkg"
     assert reason.reasoner_name("reasonable", 10**9) == "reasonable"  # asked for by name: as asked
+    assert reason.reasoner_name("owlrl") == "owlrl"
     with pytest.raises(InputError):
         reason.reasoner_name("fast")
 

@@ -228,8 +228,7 @@ def build_parser() -> argparse.ArgumentParser:
         choices=("auto", "laborkg", "reasonable", "owlrl"),
         default=None,
         help="OWL RL reasoner: laborkg (its own, fast; owlrl where it does not apply), reasonable (fast, "
-        "memory-hungry), owlrl (reference), auto (reasonable when installed, up to 200k triples; default, "
-        "or $LABORKG_REASONER)",
+        "memory-hungry), owlrl (reference), auto (laborkg; default, or $LABORKG_REASONER)",
     )
     p.add_argument("--format", choices=("text", "json"), default="text", help="json prints the manifest")
     _graph_options(p)

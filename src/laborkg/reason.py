@@ -2,7 +2,7 @@
 
 The closure is what queries and validation read. Three reasoners compute it:
 
-- ``laborkg`` (:mod:`laborkg.rules`, laborkg's own materialiser): the OWL 2 RL rules that
+- ``laborkg`` (:mod:`laborkg.rules`, laborkg's own materialiser, the default): the OWL 2 RL rules that
   can fire on laborkg's ontology, compiled once per graph (schema closure, then each property's
   subproperty/inverse/symmetry moves, transitive properties and property chains joined semi-naively,
   then types), in pure Python. It gives exactly owlrl's closure after the tidying below (a test compares
@@ -25,8 +25,7 @@ The closure is what queries and validation read. Three reasoners compute it:
   laborkg keeps only the ``owl:Thing`` typings OWL RL entails.
 
 ``$LABORKG_REASONER`` (``laborkg``, ``reasonable``, ``owlrl`` or ``auto``, the default) chooses; ``auto``
-takes reasonable up to ``AUTO_REASONABLE_MAX_TRIPLES`` (200k) triples, as its memory grows fast (5.7 GB at
-100k synthetic triples against owlrl's 0.3 GB; measured in bench/). Every closure is then tidied: triples about literals as subjects and the reflexive
+takes laborkg's own. Every closure is then tidied: triples about literals as subjects and the reflexive
 ``owl:sameAs`` / equivalence / subclass triples carry no information and are dropped.
 
 Validation reads a second closure, computed the same way from the ontology *without* its
@@ -86,28 +85,19 @@ def cache_dir() -> Path:
     return (Path(xdg) if xdg else Path.home() / ".cache") / "laborkg"
 
 
-# reasonable holds its whole working state in memory: about 5.7 GB for a 100k-triple graph shaped like
-# laborkg's (bench/), so "auto" leaves graphs above this size to owlrl (slower, but ~20x leaner).
-AUTO_REASONABLE_MAX_TRIPLES = 200_000
 _BYTES_PER_TRIPLE = 60  # Turtle as laborkg writes it, to estimate a graph's size from its files
 
 
 def reasoner_name(requested: str | None = None, triples: int | None = None) -> str:
-    """The reasoner to use: ``requested``, else ``$LABORKG_REASONER``, else ``auto``: reasonable when it
-    is installed and the graph (``triples``, when known) is at most ``AUTO_REASONABLE_MAX_TRIPLES``,
-    owlrl otherwise."""
+    """The reasoner to use: ``requested``, else ``$LABORKG_REASONER``, else ``auto``: laborkg's own
+    (:mod:`laborkg.rules`, which leaves what it does not implement to owlrl by itself). ``triples``, the
+    size of the graph when known, no longer changes the choice (reasonable needed 5.7 GB at 100k)."""
     name = (requested or os.environ.get("LABORKG_REASONER") or "auto").strip().lower()
     if name not in REASONERS:
         from .errors import InputError
 
         raise InputError(f"unknown reasoner {name!r} (expected one of {', '.join(REASONERS)})")
-    if name == "auto":
-        try:
-            import reasonable  # noqa: F401
-        except ImportError:
-            return "owlrl"
-        return "reasonable" if triples is None or triples <= AUTO_REASONABLE_MAX_TRIPLES else "owlrl"
-    return name
+    return "laborkg" if name == "auto" else name
 
 
 def inputs_key(files: Iterable[Path], mode: str = "query", reasoner: str | None = None) -> str:
