@@ -273,12 +273,25 @@ class Server:
         raise SystemExit(f"{self.name} did not answer within {limit:g} s")
 
     def cpu_seconds(self) -> float:
-        """User + system time of the server and of its children that have ended (/proc/PID/stat)."""
-        try:
-            fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            return float("nan")
-        return sum(int(f) for f in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+        """User + system time of the server and of every process under it (its workers), live or ended."""
+        stats = {}
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                try:
+                    fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+                except OSError:
+                    continue
+                stats[int(entry.name)] = (int(fields[1]), sum(int(f) for f in fields[11:15]))
+        tree, total = {self.proc.pid}, 0
+        changed = True
+        while changed:
+            changed = False
+            for pid, (ppid, _) in stats.items():
+                if ppid in tree and pid not in tree:
+                    tree.add(pid)
+                    changed = True
+        total = sum(stats[pid][1] for pid in tree if pid in stats)
+        return total / os.sysconf("SC_CLK_TCK")
 
     def peak_memory_mb(self) -> float:
         try:
@@ -402,7 +415,11 @@ def load(srv: Server, mix: list[dict], clients: int, total: int, seconds: float)
         if key:
             errors[key] = errors.get(key, 0) + 1
     latencies = [r[1] for r in results]
+    by_query: dict[str, list[float]] = {}
+    for n, latency, _, _ in results:
+        by_query.setdefault(mix[n % len(mix)]["name"], []).append(latency)
     return {
+        "by_query_ms": {k: round(statistics.median(v) * 1000, 1) for k, v in sorted(by_query.items())},
         "server": srv.name,
         "requests": len(results),
         "seconds": round(elapsed, 2),
