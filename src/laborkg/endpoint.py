@@ -41,6 +41,7 @@ seconds or :class:`~laborkg.engine.QueryTimeout` is raised; nothing engine-speci
 
 from __future__ import annotations
 
+import base64
 import io
 import json
 import math
@@ -114,6 +115,8 @@ def sparql_term(term) -> str:
     if isinstance(term, URIRef):
         return f"<{check_iri(str(term))}>"
     if isinstance(term, Literal):
+        if "\x00" in str(term):  # endpoints written in C (Virtuoso) end the query text there
+            raise QueryError("a value with a NUL character cannot be sent to an endpoint")
         body = f'"{_escape(str(term))}"'
         if term.language:
             if not _LANG.match(term.language):
@@ -348,8 +351,32 @@ class _Client:
             for url in urls:
                 parts = urllib.parse.urlsplit(url)
                 manager.add_password(None, f"{parts.scheme}://{parts.netloc}/", user, password or "")
-            handlers += [urllib.request.HTTPDigestAuthHandler(manager), _BasicAuth(manager)]
+            self.digest = urllib.request.HTTPDigestAuthHandler(manager)
+            handlers += [self.digest, _BasicAuth(manager)]
+        self.credentials = (user, password or "") if user else None
         self.opener = urllib.request.build_opener(*handlers)
+
+    def _authorize(self, req: urllib.request.Request, timeout: float | None) -> None:
+        """Answer the server's challenge before sending a large body: a server that refuses the
+        unauthenticated upload may close the connection while it is being sent."""
+        probe = urllib.request.Request(req.full_url, method="GET", headers={"User-Agent": "laborkg"})
+        try:
+            urllib.request.build_opener().open(probe, timeout=timeout or None).close()
+            return
+        except urllib.error.HTTPError as exc:
+            challenge = exc.headers.get("WWW-Authenticate") or ""
+            exc.close()
+        except OSError:
+            return
+        scheme, _, rest = challenge.partition(" ")
+        if scheme.lower() == "digest":
+            chal = urllib.request.parse_keqv_list(filter(None, urllib.request.parse_http_list(rest)))
+            auth = self.digest.get_authorization(req, chal)
+            if auth:
+                req.add_unredirected_header("Authorization", f"Digest {auth}")
+        elif scheme.lower() == "basic":
+            token = base64.b64encode(":".join(self.credentials).encode("utf-8")).decode("ascii")
+            req.add_unredirected_header("Authorization", f"Basic {token}")
 
     def request(
         self,
@@ -362,6 +389,8 @@ class _Client:
         deadline = time.monotonic() + timeout if timeout else None
         req = urllib.request.Request(url, data=body, method=method, headers=dict(headers or {}))
         req.add_header("User-Agent", "laborkg")
+        if self.credentials and body is not None and len(body) > 32_768:
+            self._authorize(req, timeout)
         host = urllib.parse.urlsplit(url).netloc
         try:
             try:
