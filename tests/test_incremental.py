@@ -194,6 +194,17 @@ def test_conforming_addition_equals_full_build(store, tmp_path, text):
     assert manifest["additions"][-1]["files"] == [manifest["inputs"]["files"][-1]["file"]]
 
 
+def test_store_built_with_owlrl(tmp_path):
+    """The subgraph is reasoned with reasonable whichever reasoner built the store: the instances'
+    entailments are the same, so the store equals a full owlrl build."""
+    store, full = tmp_path / "kg", tmp_path / "full"
+    build(store, reasoner="owlrl")
+    doc = _write(tmp_path, "addition.ttl", TOUCHES_OLD)
+    incremental.add(store, [doc])
+    build(full, data=paths.data_files() + [doc], reasoner="owlrl")
+    _same_triples(_dump(store), _dump(full))
+
+
 def test_entailments_about_old_nodes_are_stored(store, tmp_path):
     incremental.add(store, [_write(tmp_path, "addition.ttl", TOUCHES_OLD)])
     graph = _dump(store)

@@ -90,6 +90,7 @@ JOURNAL = "adding.json"
 QUERY_ONLY = "urn:laborkg:delta:query-only"  # in the store, not in the validation closure
 VALIDATION_ONLY = "urn:laborkg:delta:validation-only"  # in the validation closure, not in the store
 MAX_NODES = 20_000  # a neighbourhood larger than this is not "local": rebuild instead
+LOCAL_TRIPLES = 10_000  # the size the reasoner is chosen for: the ontology plus a neighbourhood
 QUOTE_CHECK_DEPTH = 2  # passage → document → file name
 
 # Schema predicates: an addition that uses them changes the ontology, which reaches every node.
@@ -572,9 +573,13 @@ def _rebuild(directory: Path, manifest: dict, new_files: list[Path], why: str, p
 def _add(directory: Path, manifest: dict, new_files: list[Path], addition: Graph, progress) -> dict:
     import pyoxigraph as ox
 
+    from .reason import reasoner_name
     from .validate import check_files, shapes_graph
 
-    reasoner = manifest["reasoner"]["name"]
+    # The subgraph is small: reason over it as laborkg reasons over a graph of its size (reasonable when
+    # installed, else owlrl; $LABORKG_REASONER decides), whichever reasoner built the store. On
+    # laborkg's instances both give the same triples (reason.py; tests/test_store.py compares them).
+    reasoner = reasoner_name(None, LOCAL_TRIPLES)
     tbox_q, tbox_v = _tbox(manifest, reasoner)
     schema = [
         t for t in addition if t[1] in _SCHEMA_PREDICATES or (t[1] == RDF.type and t[2] in _SCHEMA_TYPES)
