@@ -201,7 +201,8 @@ RULE_CASES = {
         :Q owl:propertyChainAxiom ( :P :p3 :p4 ) .  :z :p3 :w .  :w :p4 :v .
         :R owl:propertyChainAxiom ( :t :p1 ) .  :t a owl:TransitiveProperty .  :a :t :b .  :b :t :x .
         :S owl:propertyChainAxiom ( :Pinv :p1 ) .  :Psuper rdfs:domain :HasChain .
-        :T a owl:TransitiveProperty ; owl:propertyChainAxiom ( :a1 :a2 ) .  :w :T :k .  :k :a1 :m .  :m :a2 :n .""",
+        :T a owl:TransitiveProperty ; owl:propertyChainAxiom ( :a1 :a2 ) .
+        :w :T :k .  :k :a1 :m .  :m :a2 :n .""",
     "literal-inverse": """
         :d a owl:DatatypeProperty ; owl:inverseOf :di .  :di rdfs:subPropertyOf :dj .  :dj owl:inverseOf :dk .
         :x :d "value" .""",
@@ -342,6 +343,14 @@ def test_laborkg_reasoner_writes_an_ordinary_rdflib_graph(asserted):
     slow.add((s, RDF.type, LKG.Agent))
     assert set(fast) == set(slow) and len(fast) == len(slow)
     assert (s, RDF.type, LKG.Agent) in fast and len(list(fast.triples((s, None, None)))) == 1
+
+
+def test_laborkg_reasoner_through_rdflibs_public_api(monkeypatch):
+    """Where the store is not rdflib's in-memory one holding the graph alone, the public API is used."""
+    monkeypatch.setattr(rules, "_memory_context", lambda graph: None)
+    for case in ("chains", "domain-range"):
+        ours, reference = _both(_parse(RULE_CASES[case] + " :a rdfs:subClassOf :a ."))
+        _assert_same(ours, reference)
 
 
 def test_laborkg_reasoner_is_selectable(monkeypatch):

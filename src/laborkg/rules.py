@@ -210,9 +210,10 @@ def _replace(graph: Graph, closure: list, noise: list) -> None:
     by identity, where adding the new triples one by one compares each with an equal copy in Python."""
     ctx = _memory_context(graph)
     if ctx is None:
+        new = [t for t in closure if t not in graph]
         for t in noise:
             graph.remove(t)
-        for t in closure:
+        for t in new:
             graph.add(t)
         return
     spo: dict = {}
