@@ -82,6 +82,14 @@ lkr:test-office a lkg:SubAgency ;
     lkg:source lkp:test-union-school .
 """
 )
+# An old fact restated as written in data/ (the store holds the amount by value: 207000000).
+RESTATES_OLD = (
+    PREFIXES
+    + PASSAGE
+    + """
+lkr:funding-us-ta-programs-2019-2025 lkg:amount 207000000.0 ; lkg:source lkp:test-union-school .
+"""
+)
 MISSING_SOURCE = (
     PREFIXES
     + """
@@ -180,7 +188,9 @@ def _full(tmp_path: Path, *files: Path) -> Path:
     return directory
 
 
-@pytest.mark.parametrize("text", [VALID_PROGRAM, TOUCHES_OLD], ids=["program", "touches-old-nodes"])
+@pytest.mark.parametrize(
+    "text", [VALID_PROGRAM, TOUCHES_OLD, RESTATES_OLD], ids=["program", "touches-old-nodes", "restates-old"]
+)
 def test_conforming_addition_equals_full_build(store, tmp_path, text):
     doc = _write(tmp_path, "addition.ttl", text)
     done = incremental.add(store, [doc])

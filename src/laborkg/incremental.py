@@ -266,6 +266,20 @@ def _triples_from_json(data: list) -> list[tuple]:
     return [tuple(_decode(t) for t in triple) for triple in data]
 
 
+def _canonical(graph: Graph) -> Graph:
+    """``graph`` with its literals as the store holds them: Oxigraph keeps numbers by value
+    (``207000000.0`` becomes ``207000000``), so an addition that restates an old fact compares equal to
+    it instead of giving a functional property a second value."""
+    import pyoxigraph as ox
+
+    store = ox.Store()
+    store.extend(_quad(t) for t in graph)
+    out = Graph()
+    for q in store:
+        out.add((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)))
+    return out
+
+
 class _Reader:
     """Look-ups in the store and its validation delta (read-only, or in memory for a fresh delta)."""
 
@@ -517,7 +531,7 @@ def add(
     new_files = expand_paths(files)
     if not new_files:
         raise InputError("give at least one file to add")
-    addition = load(new_files)  # all-or-nothing; ParseError names file and line
+    addition = _canonical(load(new_files))  # all-or-nothing; ParseError names file and line
     with _locked(directory):
         if recover(directory):
             _say(progress, "finished an interrupted addition first")
