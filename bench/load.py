@@ -14,8 +14,9 @@ server in turn as a subprocess on a free port of 127.0.0.1, and measures it alon
   (``pip install -e '.[bench]'``).
 
 The mix: every packaged query, with the parameters of its first example (and its defaults) bound the same
-way for every server: resolved to RDF terms once, and put in a ``VALUES`` block at the start of the
-query's outer WHERE, so every server gets the same text (the prologue of laborkg's prefixes included),
+way for every server: resolved to RDF terms once, and written into the text as laborkg does for a remote
+endpoint (``laborkg.endpoint.bind_parameters``: the term in place of the variable), so every server gets
+the same text (the prologue of laborkg's prefixes included),
 sent as ``POST application/sparql-query``, one connection per request, ``Accept:
 application/sparql-results+json``. Before measuring, each query runs once on every server and the answers
 are compared (rows as sets, after the normalisations of tests/test_store.py: numbers by value, plain =
@@ -142,12 +143,16 @@ def build_mix(store_dir: Path) -> list[dict]:
     from laborkg.namespace import sparql_prologue
     from laborkg.store import open_store
 
+    try:  # how laborkg binds parameters for a remote endpoint (the SPARQL protocol has no bindings)
+        from laborkg.endpoint import bind_parameters as bind
+    except ImportError:
+        bind = with_values
     mix = []
     with open_store(store_dir) as store:
         for name, query in sorted(queries.catalogue().items()):
             raw = example_params(query)
             values = store.bindings(query, raw)
-            text = sparql_prologue() + with_values(query.text, values)
+            text = sparql_prologue() + bind(query.text, values)
             mix.append({"name": name, "params": raw, "text": text, "concat": _concat(query.text)})
     return mix
 
