@@ -32,15 +32,18 @@ rebuilds the store from its inputs and says why.
 
 **What validation reads.** The focus nodes are the subjects of the addition and of its new entailed
 triples (nodes whose outgoing triples changed; a new ``rdf:type`` makes its subject a focus node, so
-new targets are caught). :func:`shape_depth` derives from the shapes how far from a focus node they
+new targets are caught). :func:`shape_reach` derives from the shapes how far from a focus node they
 look: every property shape has a plain predicate path (1 hop: the focus node's outgoing triples), and
 ``sh:class`` reads the types of the values (the values' outgoing triples: 2 hops); ``sh:or`` /
 ``sh:node`` on the focus node add nothing, on the values they add a hop; the one SPARQL constraint reads
 ``$this``'s own triples. The verbatim-quote check reads passage → document → file name (2 hops), the
 violation queries read a triple and its value's types (2 hops). So validation reads the outgoing
-triples of the focus nodes and of their values, pySHACL validates only the focus nodes
-(``focus_nodes``), and the checks keep the rows about them. Shapes that read further (inverse or
-sequence paths, deeper nesting) make ``add`` rebuild instead. Every constraint in the shapes can only
+triples of the focus nodes and, of their values, only the types and file names (a value such as a
+country is shared by many nodes and gains triples as the store grows: its whole star would not be
+constant), pySHACL validates only the focus nodes (``focus_nodes``), and the checks keep the rows
+about them. Shapes that read deeper along plain paths are followed hop by hop (whole outgoing
+triples); complex paths (inverse, sequence, alternative) and SPARQL constraints that read beyond
+``$this`` make ``add`` rebuild instead. Every constraint in the shapes can only
 turn into a violation on a node whose outgoing triples changed (``sh:class`` is satisfied by more
 types, never less), so nodes that merely point at a changed node need no new check.
 
@@ -82,7 +85,7 @@ from . import paths
 from .atomic import write_atomic
 from .errors import InputError, LaborKGError
 from .graph import expand_paths, load
-from .namespace import sparql_prologue
+from .namespace import LKG, sparql_prologue
 from .store import DATABASE, MANIFEST, NotConforming, _file_entry, read_manifest, to_oxigraph, to_rdflib
 
 DELTA = "validation-delta"  # the second database, beside DATABASE in the store directory
@@ -164,11 +167,13 @@ _NESTED = (SH.node, SH.qualifiedValueShape, SH["not"])
 _LISTS = (SH["or"], SH["and"], SH.xone)
 
 
-def shape_depth(shapes: Graph) -> int:
+def shape_reach(shapes: Graph) -> tuple[int, bool]:
     """How many hops of outgoing triples from a focus node the shapes read (1: the node's own triples;
-    2: its values' triples too, as ``sh:class`` reads the values' types). Raises :class:`Rebuild` for
-    paths that are not a plain predicate (inverse, sequence, alternative paths read incoming or deeper
-    triples)."""
+    2: its values' triples too), and whether all they read of the values is their types (``sh:class``):
+    then only the values' ``rdf:type`` triples are fetched, not their whole outgoing triples (a country
+    is the value of many nodes and has many triples). Raises :class:`Rebuild` for paths that are not
+    a plain predicate (inverse, sequence, alternative paths read incoming or deeper triples)."""
+    beyond_types: list = []
 
     def node_depth(shape, seen) -> int:
         if shape in seen:
@@ -188,11 +193,8 @@ def shape_depth(shapes: Graph) -> int:
         for constraint in shapes.objects(shape, SH.sparql):
             text = str(shapes.value(constraint, SH.select) or "")
             body = text[text.find("{") + 1 : text.rfind("}")]
-            patterns = [
-                ln.strip()
-                for ln in body.splitlines()
-                if ln.strip() and not ln.strip().startswith(("BIND", "FILTER"))
-            ]
+            lines = [ln.strip() for ln in body.splitlines()]
+            patterns = [ln for ln in lines if ln and not ln.startswith(("BIND", "FILTER"))]
             if not all(ln.startswith("$this") for ln in patterns):
                 raise Rebuild(f"the SPARQL constraint {constraint} reads beyond its focus node's triples")
             depth = max(depth, 1)
@@ -203,18 +205,24 @@ def shape_depth(shapes: Graph) -> int:
         if not isinstance(path, URIRef):
             raise Rebuild(f"the shape {prop} has a complex path ({path}), which reads beyond a neighbourhood")
         values = 1 if (prop, SH["class"], None) in shapes else 0
-        for nested in (o for p in _NESTED for o in shapes.objects(prop, p)):
-            values = max(values, node_depth(nested, seen))
-        for p in _LISTS:
-            for head in shapes.objects(prop, p):
-                for member in Collection(shapes, head):
-                    values = max(values, node_depth(member, seen))
+        nested = [o for p in _NESTED for o in shapes.objects(prop, p)]
+        nested += [m for p in _LISTS for head in shapes.objects(prop, p) for m in Collection(shapes, head)]
+        for shape in nested:
+            inner = node_depth(shape, seen)
+            if inner:
+                beyond_types.append(shape)  # reads the values' own triples, not only their types
+            values = max(values, inner)
         return 1 + values
 
-    shape_nodes = set(shapes.subjects(RDF.type, SH.NodeShape)) | set(
-        shapes.subjects(RDF.type, SH.PropertyShape)
-    )
-    return max((node_depth(s, frozenset()) for s in shape_nodes), default=1)
+    shape_nodes = set(shapes.subjects(RDF.type, SH.NodeShape))
+    shape_nodes |= set(shapes.subjects(RDF.type, SH.PropertyShape))
+    depth = max((node_depth(s, frozenset()) for s in shape_nodes), default=1)
+    return depth, not beyond_types
+
+
+def shape_depth(shapes: Graph) -> int:
+    """The number of hops of :func:`shape_reach`."""
+    return shape_reach(shapes)[0]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -291,13 +299,15 @@ class _Reader:
         """Drop the read-only handles (a commit opens the databases for writing)."""
         self.store = self.delta = None
 
-    def star(self, node) -> list[tuple]:
+    def star(self, node, predicates: Iterable[URIRef] | None = None) -> list[tuple]:
+        """The outgoing triples of ``node`` (with one of ``predicates``, when given)."""
         import pyoxigraph as ox
 
-        return [
-            (node, to_rdflib(q.predicate), to_rdflib(q.object))
-            for q in self.store.quads_for_pattern(to_oxigraph(node), None, None, ox.DefaultGraph())
-        ]
+        out = []
+        for p in [None] if predicates is None else [to_oxigraph(p) for p in predicates]:
+            for q in self.store.quads_for_pattern(to_oxigraph(node), p, None, ox.DefaultGraph()):
+                out.append((node, to_rdflib(q.predicate), to_rdflib(q.object)))
+        return out
 
     def incoming(self, node, predicates: set[URIRef]) -> list[tuple]:
         import pyoxigraph as ox
@@ -602,7 +612,11 @@ def _add(directory: Path, manifest: dict, new_files: list[Path], addition: Graph
         raise Rebuild(f"the addition carries schema axioms ({schema[0][0]} {schema[0][1].n3()} …)")
     joins = join_predicates(tbox_q)
     shapes = shapes_graph()
-    depth = max(shape_depth(shapes), QUOTE_CHECK_DEPTH)
+    depth, types_only = shape_reach(shapes)
+    depth = max(depth, QUOTE_CHECK_DEPTH)
+    # at the last hop: the values' types (sh:class, the dangling-reference check) and the documents'
+    # file names (quote check), unless the shapes read more of the values
+    value_predicates = {RDF.type, LKG.fileName} if types_only and depth == 2 else None
     schema_terms = set(tbox_q.subjects())
 
     delta_present = (directory / DELTA).is_dir()
@@ -667,14 +681,20 @@ def _add(directory: Path, manifest: dict, new_files: list[Path], addition: Graph
     for _ in range(depth - 1):
         values = {o for f in level for o in graph.objects(f, None) if not isinstance(o, Literal)}
         values -= schema_terms
-        fetch(values)
+        if value_predicates is None:
+            fetch(values)
+        else:
+            for n in values - fetched:
+                for t in reader.star(n, value_predicates) + reader.delta_star(n, VALIDATION_ONLY):
+                    if t[1] in value_predicates and reader.in_validation(t):
+                        graph.add(t)
         level = values
     for n in fetched:  # old nodes reached only now: their validation-closure triples
         for t in checked_old.triples((n, None, None)):
             graph.add(t)
     _say(progress, f"validating {len(focus)} focus nodes in a neighbourhood of {len(graph)} triples")
     report = _check(graph, focus, shapes, check_files())
-    stats = {"neighbourhood": len(neighbourhood), "focus_nodes": len(focus)}
+    stats = {"neighbourhood": len(neighbourhood), "validated": len(graph), "focus_nodes": len(focus)}
     if not report.conforms:
         reader.close()
         raise NotConforming(report)
@@ -719,4 +739,13 @@ def _add(directory: Path, manifest: dict, new_files: list[Path], addition: Graph
     return {"triples_added": len(new_q), **stats, "rebuilt": None, "manifest": new_manifest}
 
 
-__all__ = ["add", "recover", "join_predicates", "shape_depth", "compute_delta", "Rebuild", "MAX_NODES"]
+__all__ = [
+    "add",
+    "recover",
+    "join_predicates",
+    "shape_depth",
+    "shape_reach",
+    "compute_delta",
+    "Rebuild",
+    "MAX_NODES",
+]
