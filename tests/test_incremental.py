@@ -205,8 +205,8 @@ def test_conforming_addition_equals_full_build(store, tmp_path, text):
 
 
 def test_store_built_with_owlrl(tmp_path):
-    """The subgraph is reasoned with reasonable whichever reasoner built the store: the instances'
-    entailments are the same, so the store equals a full owlrl build."""
+    """The subgraph is reasoned with laborkg's default reasoner whichever reasoner built the store: the
+    instances' entailments are the same, so the store equals a full owlrl build."""
     store, full = tmp_path / "kg", tmp_path / "full"
     build(store, reasoner="owlrl")
     doc = _write(tmp_path, "addition.ttl", TOUCHES_OLD)

@@ -600,9 +600,9 @@ def _add(directory: Path, manifest: dict, new_files: list[Path], addition: Graph
     from .reason import reasoner_name
     from .validate import check_files, shapes_graph
 
-    # The subgraph is small: reason over it as laborkg reasons over a graph of its size (reasonable when
-    # installed, else owlrl; $LABORKG_REASONER decides), whichever reasoner built the store. On
-    # laborkg's instances both give the same triples (reason.py; tests/test_store.py compares them).
+    # Reason over the subgraph with the reasoner laborkg picks for a graph of its size
+    # (reason.reasoner_name; $LABORKG_REASONER decides), whichever reasoner built the store: on
+    # laborkg's instances they give the same triples (reason.py; tests compare them with owlrl).
     reasoner = reasoner_name(None, LOCAL_TRIPLES)
     tbox_q, tbox_v = _tbox(manifest, reasoner)
     schema = [
