@@ -401,6 +401,8 @@ class _Worker:
     process: Any
     conn: Any
     calls: int = 0
+    seen: dict = field(default_factory=dict)
+    """Keys of the calls it answered lately (the query texts it has parsed and cached), oldest first."""
 
 
 class Workers:
@@ -411,15 +413,31 @@ class Workers:
 
     def __init__(self, backend, size: int, max_calls: int = 1000) -> None:
         import multiprocessing as mp
-        import queue
 
         self.backend, self.max_calls, self.closed = backend, max_calls, False
         self._context = mp.get_context("fork")
-        self._idle: queue.LifoQueue = queue.LifoQueue()  # the worker used last (caches warm) goes first
+        self._idle: list[_Worker] = []  # the worker used last (caches warm) at the end
+        self._free = threading.Condition()
         self._lock = threading.Lock()
         self._live: set[_Worker] = set()
         for _ in range(size):
-            self._idle.put(self._start())
+            self._put(self._start())
+
+    def _put(self, worker: _Worker) -> None:
+        with self._free:
+            self._idle.append(worker)
+            self._free.notify()
+
+    def _take(self, key) -> _Worker:
+        """An idle worker: one that has answered ``key`` lately (its parse of the text is cached), else
+        the one used last. rdflib's parse is not shared between processes and costs 30-900 ms."""
+        with self._free:
+            if not self._free.wait_for(lambda: self._idle, timeout=30):
+                raise LaborKGError("no query process is free")
+            for i in range(len(self._idle) - 1, -1, -1):
+                if key in self._idle[i].seen:
+                    return self._idle.pop(i)
+            return self._idle.pop()
 
     def _start(self) -> _Worker:
         import gc
@@ -449,14 +467,11 @@ class Workers:
         """``method`` (run, packaged or describe) with ``args`` in a worker, within ``timeout`` seconds
         (:class:`QueryTimeout`). The caller holds one of the server's query slots, so a worker is free."""
         import pickle
-        import queue
 
         if self.closed:
             raise LaborKGError("the server is stopping")
-        try:
-            worker = self._idle.get(timeout=30)
-        except queue.Empty:
-            raise LaborKGError("no query process is free") from None
+        key = (method, args[0])
+        worker = self._take(key)
         healthy = False
         try:
             worker.conn.send_bytes(pickle.dumps((method, args)))
@@ -470,12 +485,16 @@ class Workers:
             raise LaborKGError("the query process ended without an answer") from None
         finally:
             worker.calls += 1
+            worker.seen.pop(key, None)
+            worker.seen[key] = True
+            if len(worker.seen) > 128:  # as many as engine.prepare keeps
+                del worker.seen[next(iter(worker.seen))]
             if healthy and worker.calls < self.max_calls and not self.closed:
-                self._idle.put(worker)
+                self._put(worker)
             else:
                 self._retire(worker)
                 if not self.closed:
-                    self._idle.put(self._start())
+                    self._put(self._start())
         if payload[0] == "laborkg":
             raise QueryError(payload[1])
         if payload[0] == "error":
