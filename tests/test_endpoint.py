@@ -91,14 +91,12 @@ def count(server, graph: str) -> int:
 
 # Known differences, each checked to still differ (strict xfail): Virtuoso 7.2.5 drops the rows of a UNION
 # inside OPTIONAL whose branches use variables bound outside it, so these queries miss some passages in their
-# `sources` column. The portable form (one `?cited lkg:source ?passage` pattern with an `=` filter, as
-# agencies-lost-support and launches now use) answers right on Virtuoso but was 4-15x slower on rdflib
-# (commitments 0.6 s -> 8 s, statistic-change 0.7 s -> 11 s), so the embedded engine keeps the UNION.
+# `sources` column. The portable form (one `?cited lkg:source ?passage` pattern with an `=` filter) answers
+# right on Virtuoso; commitments, statistic-change and union-partners also find ?cited from a variable of the
+# row (an anchor triple or a `?` path) so that rdflib stays as fast as with the UNION. The ones left have no
+# such anchor that Virtuoso 7.2 compiles and answers right (see the report in their commit).
 KNOWN_DIFFERENCES = {
-    "commitments": "sources: UNION inside OPTIONAL (Virtuoso 7.2)",
     "social-programs": "sources: UNION inside OPTIONAL (Virtuoso 7.2)",
-    "statistic-change": "sources: UNION inside OPTIONAL (Virtuoso 7.2)",
-    "union-partners": "sources: UNION inside OPTIONAL (Virtuoso 7.2)",
     "working-group-programs": "sources: UNION inside OPTIONAL (Virtuoso 7.2)",
 }
 
