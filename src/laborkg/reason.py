@@ -6,11 +6,12 @@ The closure is what queries and validation read. Three reasoners compute it:
   can fire on laborkg's ontology, compiled once per graph (schema closure, then each property's
   subproperty/inverse/symmetry moves, transitive properties and property chains joined semi-naively,
   then types), in pure Python. It gives exactly owlrl's closure after the tidying below (a test compares
-  them on the shipped graph, both modes, on a generated graph and on one small graph per rule), 50–100×
-  faster than owlrl and with less memory (bench/reasoners.py). Where a graph needs a rule it does not
-  implement (``owl:sameAs``, restrictions, ``owl:hasKey``, two values of a functional property, an
-  inconsistency owlrl would report, …) it says so and owlrl computes the closure instead, so the closure
-  is never silently smaller.
+  them on the shipped graph, both modes, on a generated graph and on one small graph per rule), about
+  100× faster than owlrl (bench/reasoners.py, CPU time: 0.12 s against 13 s at 10k generated triples,
+  1.1 s against 112 s at 100k) with about owlrl's peak memory (335 MB against 298 MB at 100k; reasonable
+  needs 5.7 GB). Where a graph needs a rule it does not implement (``owl:sameAs``, restrictions,
+  ``owl:hasKey``, two values of a functional property, an inconsistency owlrl would report, …) it says
+  so and owlrl computes the closure instead, so the closure is never silently smaller.
 - ``reasonable`` (a Rust OWL 2 RL reasoner): 10× faster than owlrl at 10k and 3× at 100k synthetic
   triples (bench/), but far hungrier for memory (5.7 GB at 100k). It does not implement property
   chains (``owl:propertyChainAxiom``, rule prp-spo2), so laborkg adds those itself and reasons again
