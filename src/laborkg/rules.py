@@ -2,7 +2,9 @@
 
 owlrl (the reference) applies every OWL 2 RL rule to every triple, cycle after cycle, until nothing new
 follows. This module computes the same least fixpoint in stages, because in the profile laborkg's
-ontology uses, the schema never depends on the instances:
+ontology uses, the schema depends on the instances only through nodes entailed to be classes or
+symmetric / transitive / functional properties (``lkg:memberKind`` has the range ``owl:Class``): when the
+types stage entails a new one, the stages run again with it.
 
 1. **Schema.** The subclass / subproperty hierarchies (rules scm-sco, scm-eqc, scm-eqc2, scm-spo, scm-eqp,
    scm-eqp2, scm-cls with ``owl:Thing`` and ``owl:Nothing``), domains and ranges widened up the class
@@ -29,10 +31,10 @@ restrictions, ``owl:intersectionOf`` / ``unionOf`` / ``complementOf`` / ``oneOf`
 cardinalities, ``owl:AllDifferent``, disjoint properties, negative property assertions, inverse-functional,
 irreflexive and asymmetric properties; anything owlrl reports as an inconsistency (an instance of
 ``owl:Nothing``, a node in two disjoint classes, a literal whose lexical form does not fit its datatype);
-a triple with a blank-node predicate; and axioms that would let instance data change the schema (the
-RDF/RDFS/OWL vocabulary itself given a domain, range, superproperty, inverse or chain; a class or a
-property typed through a subclass, domain or range of ``owl:Class``, ``owl:TransitiveProperty``, …).
-TBox axioms inside the data files are fine: the schema stage reads the whole graph.
+a triple with a blank-node predicate or a literal subject; and property axioms about the vocabulary
+the rules read (``rdf:type``, ``rdfs:subClassOf``, ``owl:inverseOf``, … given a domain, range,
+superproperty, inverse or chain). TBox axioms inside the data files are fine: the schema stage reads
+the whole graph.
 """
 
 from __future__ import annotations
