@@ -60,8 +60,9 @@ written to a journal (``adding.json``, atomically), applied to both databases (p
 idempotent), the manifest is replaced atomically, and the journal removed; an ``add`` that finds a
 journal (a crash part-way) replays it first. A failed ``add`` leaves every file of the store as it was.
 One ``add`` runs at a time per store (an exclusive ``flock`` on the store directory; a second waits).
-The database is opened for writing only to commit: a ``laborkg serve`` or ``query`` that has the store
-open keeps reading what it opened until it reopens it.
+The database is opened for writing only to commit. pyoxigraph calls reading a store that another
+process writes undefined behaviour: stop a ``laborkg serve --store DIR`` before adding to DIR, and
+start it again after (it then serves the addition).
 """
 
 from __future__ import annotations
