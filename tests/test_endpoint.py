@@ -4,8 +4,8 @@
   refused, failed or wrongly authenticated pushes leave the remote graph as it was;
 - every packaged query, with each example's parameters and with none, gives on Virtuoso the answer of the
   in-memory closure, after ``test_store.comparable`` (numbers by value: Virtuoso, like Oxigraph, stores
-  ``207000000.0`` as ``207000000``; GROUP_CONCAT columns compared as sets). No query is a known difference:
-  the ones Virtuoso 7.2 got wrong were made portable (see the comments in queries/*.rq);
+  ``207000000.0`` as ``207000000``; GROUP_CONCAT columns compared as sets), except the known differences
+  listed below (strict xfail); the others Virtuoso 7.2 got wrong were made portable (see queries/*.rq);
 - hostile strings in string parameters never widen an answer (the oracle of tests/test_injection.py);
 - a truncated or partial answer is an error (exit 4), never rows: a second Virtuoso caps results at 10 rows
   (``ResultSetMaxRows``) and stops queries after 1 s (``MaxQueryExecutionTime``).
@@ -91,10 +91,18 @@ def count(server, graph: str) -> int:
 
 # Known differences, each checked to still differ (strict xfail): Virtuoso 7.2.5 drops the rows of a UNION
 # inside OPTIONAL whose branches use variables bound outside it, so these queries miss some passages in their
-# `sources` column. The portable form (one `?cited lkg:source ?passage` pattern with an `=` filter) answers
-# right on Virtuoso; commitments, statistic-change and union-partners also find ?cited from a variable of the
-# row (an anchor triple or a `?` path) so that rdflib stays as fast as with the UNION. The ones left have no
-# such anchor that Virtuoso 7.2 compiles and answers right (see the report in their commit).
+# `sources` column. The portable form is one `?cited lkg:source ?passage` pattern with an `=` filter; to
+# keep rdflib fast, ?cited must also be found from a variable of the row (commitments, statistic-change
+# and union-partners do so). For these two no form was found both right on Virtuoso 7.2 and fast on rdflib:
+# - working-group-programs: `?commitment lkg:committedBy ?body ;
+#   (lkg:about|lkg:committedBy/^lkg:roleOrganisation)? ?cited . ?cited lkg:roleInInitiative? ?in ;
+#   lkg:source ?passage` with an `=` filter is right on all three backends but 1.7-2x slower on rdflib
+#   (rdflib evaluates every operand of the filter for each candidate passage); an EXISTS on a ?cited
+#   bound by a path makes Virtuoso 7.2 refuse the query ("No column ...cited").
+# - social-programs: Virtuoso 7.2 finds the funding's passages (?funding is bound in an earlier OPTIONAL)
+#   only with `EXISTS { ?cited lkg:fundedInitiative ?program }` on a ?cited bound by `?cited lkg:source
+#   ?passage` alone, which scans every lkg:source triple (35-55x slower on rdflib); with ?cited found by
+#   a path, Virtuoso refuses that EXISTS or still drops the funding's passages.
 KNOWN_DIFFERENCES = {
     "social-programs": "sources: UNION inside OPTIONAL (Virtuoso 7.2)",
     "working-group-programs": "sources: UNION inside OPTIONAL (Virtuoso 7.2)",
