@@ -92,20 +92,16 @@ def count(server, graph: str) -> int:
 # Known differences, each checked to still differ (strict xfail): Virtuoso 7.2.5 drops the rows of a UNION
 # inside OPTIONAL whose branches use variables bound outside it, so these queries miss some passages in their
 # `sources` column. The portable form is one `?cited lkg:source ?passage` pattern with an `=` filter; to
-# keep rdflib fast, ?cited must also be found from a variable of the row (commitments, statistic-change
-# and union-partners do so). For these two no form was found both right on Virtuoso 7.2 and fast on rdflib:
-# - working-group-programs: `?commitment lkg:committedBy ?body ;
-#   (lkg:about|lkg:committedBy/^lkg:roleOrganisation)? ?cited . ?cited lkg:roleInInitiative? ?in ;
-#   lkg:source ?passage` with an `=` filter is right on all three backends but 1.7-2x slower on rdflib
-#   (rdflib evaluates every operand of the filter for each candidate passage); an EXISTS on a ?cited
-#   bound by a path makes Virtuoso 7.2 refuse the query ("No column ...cited").
+# keep rdflib fast, ?cited must also be found from a variable of the row (commitments, statistic-change,
+# union-partners and working-group-programs do so; the last costs rdflib ~110 ms instead of ~40 ms, taken
+# for an answer that is the same everywhere). For this one no form was found both right on Virtuoso 7.2
+# and fast on rdflib:
 # - social-programs: Virtuoso 7.2 finds the funding's passages (?funding is bound in an earlier OPTIONAL)
 #   only with `EXISTS { ?cited lkg:fundedInitiative ?program }` on a ?cited bound by `?cited lkg:source
 #   ?passage` alone, which scans every lkg:source triple (35-55x slower on rdflib); with ?cited found by
 #   a path, Virtuoso refuses that EXISTS or still drops the funding's passages.
 KNOWN_DIFFERENCES = {
     "social-programs": "sources: UNION inside OPTIONAL (Virtuoso 7.2)",
-    "working-group-programs": "sources: UNION inside OPTIONAL (Virtuoso 7.2)",
 }
 
 
