@@ -390,7 +390,7 @@ def bench_size(label: str, size: int, args, workdir: Path) -> dict:
         "query_repeat": args.query_repeat,
         "process_repeat": args.process_repeat,
     }
-    repeat = args.repeat if size < 1_000_000 else args.repeat_large
+    repeat = args.repeat if size < parse_size(args.large_from) else args.repeat_large
     saved = d / "results.json"
     if args.reuse and saved.is_file():
         say(f"{label}: reusing the figures measured on {json.loads(saved.read_text())['measured']} ({saved})")
@@ -800,7 +800,8 @@ def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--sizes", default="10k,100k", help="comma-separated sizes (default 10k,100k; 1M is slow)")
     p.add_argument("--repeat", type=int, default=3, help="runs of each measurement (median), default 3")
-    p.add_argument("--repeat-large", type=int, default=1, help="runs at sizes of 1M and up (default 1)")
+    p.add_argument("--repeat-large", type=int, default=1, help="runs at large sizes (default 1)")
+    p.add_argument("--large-from", default="1M", help="sizes from which --repeat-large applies (default 1M)")
     p.add_argument("--query-repeat", type=int, default=5, help="timed repetitions of each query (default 5)")
     p.add_argument("--owlrl-max", default="100k", help="largest size owlrl is run at (default 100k)")
     p.add_argument(
