@@ -270,6 +270,37 @@ def task_query_oxigraph(spec):
     return {"open": loaded, "queries": _timed_queries(run, spec["query_repeat"])}
 
 
+def task_query_oxigraph_disk(spec):
+    """Raw pyoxigraph on the same on-disk store laborkg reads: the same query text, no laborkg layer."""
+    import pyoxigraph as ox
+    from rdflib import URIRef
+
+    from laborkg import queries
+    from laborkg.namespace import sparql_prologue
+    from laborkg.store import DATABASE, project_parameters, to_oxigraph
+
+    t = time.perf_counter()
+    store = ox.Store.read_only(str(Path(spec["store"]) / DATABASE))
+    opened = time.perf_counter() - t
+
+    def run(name, params):
+        text, _ = project_parameters(queries.get(name).text, params)
+        subs = {ox.Variable(k): to_oxigraph(URIRef(v)) for k, v in params.items()}
+        return len(list(store.query(sparql_prologue() + text, substitutions=subs)))
+
+    return {"open": opened, "queries": _timed_queries(run, spec["query_repeat"])}
+
+
+def task_shipped(spec):
+    """The main job on the shipped graph: build its store once, then time whole processes."""
+    from laborkg.store import build
+
+    os.environ["LABORKG_CACHE_DIR"] = spec["cache"]
+    if not (Path(spec["store"]) / "manifest.json").is_file():
+        build(spec["store"])
+    return task_process(spec)
+
+
 def task_export(spec):
     import pyoxigraph as ox
 
@@ -320,6 +351,8 @@ TASKS = {
     "store-load": task_store_load,
     "process": task_process,
     "reason-validation": task_reason_validation,
+    "query-oxigraph-disk": task_query_oxigraph_disk,
+    "shipped": task_shipped,
 }
 
 
@@ -393,8 +426,12 @@ def bench_size(label: str, size: int, args, workdir: Path) -> dict:
     repeat = args.repeat if size < parse_size(args.large_from) else args.repeat_large
     saved = d / "results.json"
     if args.reuse and saved.is_file():
-        say(f"{label}: reusing the figures measured on {json.loads(saved.read_text())['measured']} ({saved})")
-        return json.loads(saved.read_text())
+        r = json.loads(saved.read_text())
+        say(f"{label}: reusing the figures measured on {r['measured']} ({saved})")
+        if "query-oxigraph-disk" not in r:  # a baseline added later: measured now, on the same store
+            r["query-oxigraph-disk"] = measure("query-oxigraph-disk", spec, 1)
+            saved.write_text(json.dumps(r, indent=1))
+        return r
     r: dict = {"label": label, "size": size, "repeat": repeat, "measured": time.strftime("%Y-%m-%d %H:%M")}
     r["load_before"] = os.getloadavg()[0]
     if size <= parse_size(args.build_max):
@@ -422,6 +459,7 @@ def bench_size(label: str, size: int, args, workdir: Path) -> dict:
     r["query-laborkg"] = measure("query-laborkg", spec, 1)
     r["query-rdflib"] = measure("query-rdflib", spec, 1)
     r["query-oxigraph"] = measure("query-oxigraph", spec, 1)
+    r["query-oxigraph-disk"] = measure("query-oxigraph-disk", spec, 1)
     say(f"{label}: whole process (CLI on the store vs import rdflib)")
     r["process"] = measure("process", spec, 1)
     say(f"{label}: export to Turtle and JSON-LD")
@@ -515,12 +553,14 @@ def size_section(r: dict, args) -> list[str]:
         f"| open (laborkg: store on disk; others: parse the closure) | {_fmt_s(lq['open'])} | "
         f"{_fmt_s(rq['open'])} | {_fmt_s(oq['open'])} | {_ratio(rq['open'], lq['open'])} |"
     )
+    dq = r.get("query-oxigraph-disk")
     for name, _ in QUERIES:
         a, c, x = lq["queries"][name], rq["queries"][name], oq["queries"][name]
+        disk = f"; on the same disk store {_fmt_s(dq['queries'][name]['median'])}" if dq else ""
         lines.append(
             f"| query `{name}` ({a['rows']} rows): median (first) | {_fmt_s(a['median'])} "
             f"({_fmt_s(a['first'])}) | {_fmt_s(c['median'])} ({_fmt_s(c['first'])}) | "
-            f"{_fmt_s(x['median'])} ({_fmt_s(x['first'])}) | {_ratio(c['median'], a['median'])} |"
+            f"{_fmt_s(x['median'])} ({_fmt_s(x['first'])}){disk} | {_ratio(c['median'], a['median'])} |"
         )
     lines.append(
         f"| query `agencies-lost-support` in a forked child (time limit on) + labels for the table | "
@@ -617,7 +657,7 @@ def growth(results: list[dict]) -> list[str]:
     return lines + [""]
 
 
-def targets(results: list[dict]) -> list[str]:
+def targets(results: list[dict], shipped: dict | None = None) -> list[str]:
     """Issue 6's targets, each with the figure measured here and met or not."""
     big = results[-1]
     out = ["### Targets (issue 6)", "", "| target | measured | met |", "|---|---|---|"]
@@ -634,10 +674,17 @@ def targets(results: list[dict]) -> list[str]:
         rq / lq >= 30,
     )
     row(
-        f"headline query at {big['label']}: within 1.5× of raw pyoxigraph",
+        f"headline query at {big['label']}: within 1.5× of raw pyoxigraph (in memory)",
         f"{_fmt_s(lq)} vs {_fmt_s(oq)}: {lq / oq:.2f}×",
         lq / oq <= 1.5,
     )
+    if big.get("query-oxigraph-disk"):
+        dq = big["query-oxigraph-disk"]["queries"]["agencies-lost-support"]["median"]
+        row(
+            f"headline query at {big['label']}: within 1.5× of raw pyoxigraph on the same on-disk store",
+            f"{_fmt_s(lq)} vs {_fmt_s(dq)}: {lq / dq:.2f}×",
+            lq / dq <= 1.5,
+        )
     lr = big["load-rdflib"]
     if big.get("build"):
         bt, bm, what = big["build"]["seconds"], big["build"]["peak_mb"], "build end to end"
@@ -678,10 +725,12 @@ def targets(results: list[dict]) -> list[str]:
         f"read back {st['triples_back']:,} of {_closure_triples(big):,} triples",
         rd["seconds"] / st["seconds"] >= 20 and exact,
     )
-    pr = big["process"]
+    pr = shipped or big["process"]
+    where = "the shipped graph's store" if shipped else f"the {big['label']} store"
     ratio = pr["query-table"] / pr["import-rdflib"]
     row(
-        "whole-process `laborkg query agencies-lost-support --store` ≤ 2.5× `python -c 'import rdflib'`",
+        f"whole-process `laborkg query agencies-lost-support --store` on {where} ≤ 2.5× "
+        "`python -c 'import rdflib'`",
         f"{_fmt_s(pr['query-table'])} vs {_fmt_s(pr['import-rdflib'])}: {ratio:.2f}×",
         ratio <= 2.5,
     )
@@ -728,7 +777,16 @@ def report(results: list[dict], args, started: float) -> str:
         *[f"- {k}: {v}" for k, v in machine().items()],
         "",
     ]
-    lines += targets(results)
+    shipped = getattr(args, "shipped", None)
+    lines += targets(results, shipped)
+    if shipped:
+        lines += [
+            "Whole process on the shipped graph's store (the main job; median of "
+            f"{args.process_repeat} fresh processes): `laborkg query agencies-lost-support --store` "
+            f"{_fmt_s(shipped['query-table'])} (table), {_fmt_s(shipped['query-csv'])} (csv); "
+            f"`python -c 'import rdflib'` {_fmt_s(shipped['import-rdflib'])}.",
+            "",
+        ]
     for r in results:
         lines += size_section(r, args)
     lines += growth(results)
@@ -837,6 +895,16 @@ def main(argv=None) -> int:
     workdir = Path(args.workdir) if args.workdir else Path(tempfile.mkdtemp(prefix="laborkg-bench-"))
     results = []
     try:
+        say("shipped graph: build its store once, then whole processes")
+        args.shipped = measure(
+            "shipped",
+            {
+                "store": str(workdir / "shipped" / "store"),
+                "cache": str(workdir / "shipped" / "cache"),
+                "process_repeat": args.process_repeat,
+            },
+            1,
+        )
         for label in [s.strip() for s in args.sizes.split(",") if s.strip()]:
             results.append(bench_size(label, parse_size(label), args, workdir))
             text = report(results, args, started)
