@@ -332,7 +332,7 @@ def build_parser() -> argparse.ArgumentParser:
         "packaged queries at /queries, dereferenceable IRIs at /id/…, and a web view at /. Updates get 403; "
         "a query past --timeout gets 503, an answer over --max-rows 413.",
     )
-    from .server import serve_arguments
+    from .limits import serve_arguments
 
     serve_arguments(p)
     _graph_options(p)
