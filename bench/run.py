@@ -591,8 +591,8 @@ def size_section(r: dict, args) -> list[str]:
         f"{pr['query-table'] / pr['import-rdflib']:.2f}× |"
     )
     for fmt, name in (("ttl", "Turtle"), ("jsonld", "JSON-LD")):
-        st, rd, ox = r[f"export-{fmt}-store"], r[f"export-{fmt}-rdflib"], r[f"export-{fmt}-oxigraph"]
-        back = {x["triples_back"] for x in (st, rd, ox)}
+        st, rd, ox = r[f"export-{fmt}-store"], r.get(f"export-{fmt}-rdflib"), r[f"export-{fmt}-oxigraph"]
+        back = {x["triples_back"] for x in (st, rd, ox) if x}
         _row(
             lines,
             f"export {name} (laborkg: `export --store`; read back: {', '.join(map(str, back))} triples)",
