@@ -634,23 +634,6 @@ class EndpointStore(Store):
         query = prepare(text, allow_service)
         return self._run(sparql_prologue() + text, _form(query), timeout)
 
-    def bindings(self, query: _queries.PackagedQuery, raw: dict[str, str]) -> dict[str, object]:
-        """The packaged query's parameters as RDF terms (IRIs resolved at the endpoint), by name."""
-        for name in raw:
-            query.param(name)  # unknown names are errors
-        out: dict[str, object] = {}
-        for p in query.params:
-            value = raw.get(p.name, p.default)
-            if value is None:
-                if p.required:
-                    raise QueryError(
-                        f"query {query.name!r} needs parameter {p.name!r} ({p.description}); "
-                        f"give -p {p.name}=…"
-                    )
-                continue
-            out[p.name] = self.resolve_iri(value) if p.type == "iri" else _queries.convert(None, p, value)
-        return out
-
     def bound_query(self, name: str, params: dict[str, str] | None = None) -> tuple[str, str]:
         """(the text sent for the packaged query ``name`` with ``params``, its form)."""
         packaged = _queries.get(name)

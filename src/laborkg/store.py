@@ -115,6 +115,23 @@ class Store:
         """An IRI from a full IRI, a prefixed name or a label/acronym (as :func:`queries.resolve_iri`)."""
         raise NotImplementedError
 
+    def bindings(self, query: _queries.PackagedQuery, raw: dict[str, str]) -> dict[str, object]:
+        """The packaged query's parameters as RDF terms (IRIs resolved by :meth:`resolve_iri`), by name."""
+        for name in raw:
+            query.param(name)  # unknown names are errors
+        out: dict[str, object] = {}
+        for p in query.params:
+            value = raw.get(p.name, p.default)
+            if value is None:
+                if p.required:
+                    raise QueryError(
+                        f"query {query.name!r} needs parameter {p.name!r} ({p.description}); "
+                        f"give -p {p.name}=…"
+                    )
+                continue
+            out[p.name] = self.resolve_iri(value) if p.type == "iri" else _queries.convert(None, p, value)
+        return out
+
     def label_graph(self, answer: Answer) -> Graph:
         """A graph holding what :func:`laborkg.render.table` needs to label ``answer``."""
         raise NotImplementedError
@@ -403,23 +420,6 @@ class OxigraphStore(Store):
         if len(found) > 1:
             raise QueryError(f"{value!r} is ambiguous: it labels {', '.join(sorted(found))}")
         return URIRef(found.pop())
-
-    def bindings(self, query: _queries.PackagedQuery, raw: dict[str, str]) -> dict[str, object]:
-        """The packaged query's parameters as RDF terms (IRIs resolved in the store), by name."""
-        for name in raw:
-            query.param(name)  # unknown names are errors
-        out: dict[str, object] = {}
-        for p in query.params:
-            value = raw.get(p.name, p.default)
-            if value is None:
-                if p.required:
-                    raise QueryError(
-                        f"query {query.name!r} needs parameter {p.name!r} ({p.description}); "
-                        f"give -p {p.name}=…"
-                    )
-                continue
-            out[p.name] = self.resolve_iri(value) if p.type == "iri" else _queries.convert(None, p, value)
-        return out
 
     def query(self, name, params=None, timeout=DEFAULT_TIMEOUT) -> Answer:
         packaged = _queries.get(name)
