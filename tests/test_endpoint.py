@@ -4,8 +4,8 @@
   refused, failed or wrongly authenticated pushes leave the remote graph as it was;
 - every packaged query, with each example's parameters and with none, gives on Virtuoso the answer of the
   in-memory closure, after ``test_store.comparable`` (numbers by value: Virtuoso, like Oxigraph, stores
-  ``207000000.0`` as ``207000000``; GROUP_CONCAT columns compared as sets), except the known differences
-  listed below (strict xfail); the others Virtuoso 7.2 got wrong were made portable (see queries/*.rq);
+  ``207000000.0`` as ``207000000``; GROUP_CONCAT columns compared as sets),
+  with no exception: the queries Virtuoso 7.2 got wrong were made portable (see below and queries/*.rq);
 - hostile strings in string parameters never widen an answer (the oracle of tests/test_injection.py);
 - a truncated or partial answer is an error (exit 4), never rows: a second Virtuoso caps results at 10 rows
   (``ResultSetMaxRows``) and stops queries after 1 s (``MaxQueryExecutionTime``).
@@ -89,34 +89,14 @@ def count(server, graph: str) -> int:
 # Every packaged query
 
 
-# Known differences, each checked to still differ (strict xfail): Virtuoso 7.2.5 drops the rows of a UNION
-# inside OPTIONAL whose branches use variables bound outside it, so these queries miss some passages in their
-# `sources` column. The portable form is one `?cited lkg:source ?passage` pattern with an `=` filter; to
-# keep rdflib fast, ?cited must also be found from a variable of the row (commitments, statistic-change,
-# union-partners and working-group-programs do so; the last costs rdflib ~110 ms instead of ~40 ms, taken
-# for an answer that is the same everywhere). For this one no form was found both right on Virtuoso 7.2
-# and fast on rdflib:
-# - social-programs: Virtuoso 7.2 finds the funding's passages (?funding is bound in an earlier OPTIONAL)
-#   only with `EXISTS { ?cited lkg:fundedInitiative ?program }` on a ?cited bound by `?cited lkg:source
-#   ?passage` alone, which scans every lkg:source triple (35-55x slower on rdflib); with ?cited found by
-#   a path, Virtuoso refuses that EXISTS or still drops the funding's passages.
-KNOWN_DIFFERENCES = {
-    "social-programs": "sources: UNION inside OPTIONAL (Virtuoso 7.2)",
-}
+# Virtuoso 7.2.5 drops the rows of a UNION inside OPTIONAL whose branches use variables bound outside it, so
+# no packaged query looks up its source passages that way: a passage is found by one pattern with an `=`
+# filter from a variable of the row (agencies-lost-support, commitments, statistic-change, union-partners,
+# working-group-programs), or in the OPTIONAL that binds its subject and picked by a copy of the row
+# (social-programs). Every packaged query must give Virtuoso's answer; none is excused.
 
 
-def _remote_cases():
-    for case in _cases():
-        name = case.values[0]
-        if name in KNOWN_DIFFERENCES:
-            yield pytest.param(
-                *case.values, id=case.id, marks=pytest.mark.xfail(strict=True, reason=KNOWN_DIFFERENCES[name])
-            )
-        else:
-            yield case
-
-
-@pytest.mark.parametrize(("name", "params"), list(_remote_cases()))
+@pytest.mark.parametrize(("name", "params"), list(_cases()))
 def test_virtuoso_answers_as_the_in_memory_closure(kg, remote, name, params):
     got = comparable(remote.query(name, params, timeout=60), CATALOGUE[name].text)
     assert got == embedded(kg, name, params)
