@@ -91,9 +91,9 @@ def count(server, graph: str) -> int:
 
 # Virtuoso 7.2.5 drops the rows of a UNION inside OPTIONAL whose branches use variables bound outside it, so
 # no packaged query looks up its source passages that way: a passage is found by one pattern with an `=`
-# filter from a variable of the row (agencies-lost-support, commitments, statistic-change, union-partners,
-# working-group-programs), or in the OPTIONAL that binds its subject and picked by a copy of the row
-# (social-programs). Every packaged query must give Virtuoso's answer; none is excused.
+# filter from a variable of the row (working-group-programs), or the row is copied once per cited node and
+# each copy looks up the passages of one (agencies-lost-support, commitments, social-programs,
+# statistic-change, union-partners). Every packaged query must give Virtuoso's answer; none is excused.
 
 
 @pytest.mark.parametrize(("name", "params"), list(_cases()))
