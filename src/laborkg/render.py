@@ -123,23 +123,25 @@ def _passages(node) -> list[str]:
     return parts if parts and all(p.startswith(lkp) for p in parts) else []
 
 
+def cite(node, notes: dict[str, int]) -> list[int]:
+    """The footnote numbers of the passages in a cell; a passage not yet in ``notes`` (IRI -> number, in
+    order of first use) gets the next number. A dict, not a list: answers can cite tens of thousands."""
+    return [notes.setdefault(iri, len(notes) + 1) for iri in _passages(node)]
+
+
 def table(answer, graph: Graph, lang: str = "en", width: int | None = None) -> str:
     """A table of labels (vertical records when too wide), with source passages as footnotes."""
     lab = Labeller(graph, lang)
     if answer.kind == "ask":
         return ("yes" if answer.boolean else "no") if lang != "es" else ("sí" if answer.boolean else "no")
     cols = list(answer.vars)
-    notes: list[URIRef] = []
+    notes: dict[str, int] = {}  # passage IRI -> footnote number, in order of first use
     cells: list[list[str]] = []
     for row in answer.rows:
         line = []
         for node in row:
-            refs = []
-            for iri in _passages(node):
-                if URIRef(iri) not in notes:
-                    notes.append(URIRef(iri))
-                refs.append(str(notes.index(URIRef(iri)) + 1))
-            line.append("[" + ", ".join(refs) + "]" if refs else lab.term(node))
+            refs = cite(node, notes)
+            line.append("[" + ", ".join(map(str, refs)) + "]" if refs else lab.term(node))
         cells.append(line)
     width = width or shutil.get_terminal_size((120, 24)).columns
     out = io.StringIO()
@@ -161,7 +163,8 @@ def table(answer, graph: Graph, lang: str = "en", width: int | None = None) -> s
     out.write(f"({len(cells)} row{'s' if len(cells) != 1 else ''})\n")
     if notes:
         out.write("\nSources:\n")
-        for n, ref in enumerate(notes, 1):
+        for n, iri in enumerate(notes, 1):
+            ref = URIRef(iri)
             doc = graph.value(ref, LKG.inDocument)
             fname = graph.value(doc, LKG.fileName) if doc is not None else None
             quote = graph.value(ref, LKG.quote)

@@ -52,7 +52,7 @@ from . import render
 from .engine import Answer, QueryTimeout, execute, prepare
 from .errors import InputError, LaborKGError, QueryError
 from .limits import Limits, serve_arguments  # noqa: F401 - re-exported: laborkg.server.Limits
-from .namespace import LKC, LKG, LKP, LKR, bind_prefixes, sparql_prologue
+from .namespace import LKC, LKG, LKR, bind_prefixes, sparql_prologue
 
 if TYPE_CHECKING:  # rdflib's SPARQL parser loads with the first query, not with ``laborkg --help``
     from rdflib.plugins.sparql.sparql import Query
@@ -610,13 +610,6 @@ def choose(header: str | None, fmt: str | None, offers: dict[str, str]) -> tuple
 # Labelled tables (the web view's format) and HTML
 
 
-def _passages(node) -> list[str]:
-    if node is None or isinstance(node, BNode):
-        return []
-    parts = str(node).split()
-    return parts if parts and all(p.startswith(str(LKP)) for p in parts) else []
-
-
 def entity_href(iri: str) -> str | None:
     """The server path that dereferences ``iri``, when it is one of the graph's own."""
     for ns, path in ((LKR, "/id/"), (LKC, "/code/")):
@@ -669,17 +662,12 @@ def table_json(answer: Answer, graph: Graph, lang: str = "en", title: str | None
     if answer.kind == "ask":
         doc["boolean"] = bool(answer.boolean)
         return doc
-    notes: list[URIRef] = []
+    notes: dict[str, int] = {}
     rows = []
     for row in answer.rows:
         cells = []
         for node in row:
-            refs = []
-            for iri in _passages(node):
-                ref = URIRef(iri)
-                if ref not in notes:
-                    notes.append(ref)
-                refs.append(notes.index(ref) + 1)
+            refs = render.cite(node, notes)
             if refs:
                 cells.append({"type": "sources", "value": str(node), "notes": refs})
             else:
@@ -687,7 +675,7 @@ def table_json(answer: Answer, graph: Graph, lang: str = "en", title: str | None
         rows.append(cells)
     doc["vars"] = list(answer.vars)
     doc["rows"] = rows
-    doc["notes"] = [{"n": n, **passage_note(graph, ref)} for n, ref in enumerate(notes, 1)]
+    doc["notes"] = [{"n": n, **passage_note(graph, URIRef(iri))} for n, iri in enumerate(notes, 1)]
     return doc
 
 
