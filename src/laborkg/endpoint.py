@@ -56,13 +56,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import RDF, RDFS, SKOS, XSD
+from rdflib.namespace import RDF, XSD
 
 from . import queries as _queries
 from .engine import DEFAULT_TIMEOUT, Answer, QueryTimeout, prepare
 from .errors import InputError, QueryError, RemoteError
-from .namespace import BASE, LKG, LKP, PREFIXES, bind_prefixes, sparql_prologue
-from .store import Store, _mask, _outer
+from .namespace import BASE, PREFIXES, bind_prefixes, sparql_prologue
+from .store import _NAME_PROPERTIES, Store, _mask, _outer
 
 DEFAULT_GRAPH = BASE + "graph/closure"
 """The named graph ``laborkg push`` fills by default and :class:`EndpointStore` reads by default."""
@@ -82,9 +82,6 @@ _GRAPH_FORMATS = {
     "application/rdf+xml": "xml",
     "application/ld+json": "json-ld",
 }
-_LABEL_PROPERTIES = (RDFS.label, LKG.acronym, SKOS.notation)
-_PASSAGE_PROPERTIES = (LKG.inDocument, LKG.quote)
-_NAME_PROPERTIES = (RDFS.label, SKOS.prefLabel, SKOS.altLabel, LKG.acronym, SKOS.notation)
 _BATCH = 400  # IRIs per label request
 
 
@@ -687,34 +684,6 @@ class EndpointStore(Store):
             text = f"SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {batch} }} VALUES ?p {{ {props} }} ?s ?p ?o }}"
             rows += self._run(text, "select", DEFAULT_TIMEOUT).rows
         return rows
-
-    def label_graph(self, answer: Answer) -> Graph:
-        graph = bind_prefixes(Graph())
-        if answer.kind != "select":
-            return graph
-        iris: set[URIRef] = set()
-        passages: set[URIRef] = set()
-        lkp = str(LKP)
-        for row in answer.rows:
-            for term in row:
-                if isinstance(term, URIRef):
-                    iris.add(term)
-                elif isinstance(term, Literal):
-                    parts = str(term).split()
-                    if parts and all(p.startswith(lkp) for p in parts):
-                        passages.update(URIRef(p) for p in parts)
-        for s, p, o in self._values(iris, _LABEL_PROPERTIES):
-            graph.add((s, p, o))
-        documents = set()
-        for s, p, o in self._values(
-            passages | {i for i in iris if str(i).startswith(lkp)}, _PASSAGE_PROPERTIES
-        ):
-            graph.add((s, p, o))
-            if p == LKG.inDocument and isinstance(o, URIRef):
-                documents.add(o)
-        for s, p, o in self._values(documents, (LKG.fileName,)):
-            graph.add((s, p, o))
-        return graph
 
     def triples(self, graph: str | None = None, timeout: float | None = DEFAULT_TIMEOUT) -> int:
         """How many triples the named graph ``graph`` (default: the one this store reads) holds."""

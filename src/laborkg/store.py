@@ -132,9 +132,39 @@ class Store:
             out[p.name] = self.resolve_iri(value) if p.type == "iri" else _queries.convert(None, p, value)
         return out
 
-    def label_graph(self, answer: Answer) -> Graph:
-        """A graph holding what :func:`laborkg.render.table` needs to label ``answer``."""
+    def _values(self, subjects: Iterable[URIRef], properties: Iterable[URIRef]) -> Iterable[tuple]:
+        """Every (subject, property, value) triple of these subjects and properties."""
         raise NotImplementedError
+
+    def label_graph(self, answer: Answer) -> Graph:
+        """A graph holding what :func:`laborkg.render.table` needs to label ``answer``: the labels of its
+        IRIs, and the quote and seed file of its source passages, each looked up once."""
+        graph = bind_prefixes(Graph())
+        if answer.kind != "select":
+            return graph
+        iris: set[URIRef] = set()
+        passages: set[URIRef] = set()
+        lkp = str(LKP)
+        for row in answer.rows:
+            for term in row:
+                if isinstance(term, URIRef):
+                    iris.add(term)
+                elif isinstance(term, Literal):
+                    parts = str(term).split()
+                    if parts and all(p.startswith(lkp) for p in parts):
+                        passages.update(URIRef(p) for p in parts)
+        for triple in self._values(iris, _LABEL_PROPERTIES):
+            graph.add(triple)
+        documents = set()
+        for s, p, o in self._values(
+            passages | {i for i in iris if str(i).startswith(lkp)}, _PASSAGE_PROPERTIES
+        ):
+            graph.add((s, p, o))
+            if p == LKG.inDocument and isinstance(o, URIRef):
+                documents.add(o)
+        for triple in self._values(documents, (LKG.fileName,)):
+            graph.add(triple)
+        return graph
 
     def close(self) -> None:
         """Release the store (a no-op where there is nothing to release)."""
@@ -354,13 +384,16 @@ class OxigraphStore(Store):
 
     # -- raw access (no time limit: for trusted, bounded look-ups)
 
-    def _objects(self, subject, predicate) -> list:
+    def _values(self, subjects, properties) -> list[tuple]:
         import pyoxigraph as ox
 
-        return [
-            to_rdflib(q.object)
-            for q in self._store.quads_for_pattern(to_oxigraph(subject), ox.NamedNode(str(predicate)), None)
-        ]
+        properties = [(p, ox.NamedNode(str(p))) for p in properties]
+        out = []
+        for s in subjects:
+            node = to_oxigraph(s)
+            for p, pnode in properties:
+                out += [(s, p, to_rdflib(q.object)) for q in self._store.quads_for_pattern(node, pnode, None)]
+        return out
 
     def _select(self, text: str, substitutions: dict | None = None):
         import pyoxigraph as ox
@@ -430,34 +463,6 @@ class OxigraphStore(Store):
     def sparql(self, text, timeout=DEFAULT_TIMEOUT, allow_service=()) -> Answer:
         prepare(text, allow_service)  # refused (updates, SERVICE) or malformed: rdflib's parser says why
         return run_limited(lambda: self._evaluate(text), timeout)
-
-    def label_graph(self, answer: Answer) -> Graph:
-        graph = bind_prefixes(Graph())
-        if answer.kind != "select":
-            return graph
-        iris: set[URIRef] = set()
-        passages: set[URIRef] = set()
-        lkp = str(LKP)
-        for row in answer.rows:
-            for term in row:
-                if isinstance(term, URIRef):
-                    iris.add(term)
-                elif isinstance(term, Literal):
-                    parts = str(term).split()
-                    if parts and all(p.startswith(lkp) for p in parts):
-                        passages.update(URIRef(p) for p in parts)
-        for iri in iris:
-            for prop in _LABEL_PROPERTIES:
-                for value in self._objects(iri, prop):
-                    graph.add((iri, prop, value))
-        for passage in passages | {i for i in iris if str(i).startswith(lkp)}:
-            for prop in _PASSAGE_PROPERTIES:
-                for value in self._objects(passage, prop):
-                    graph.add((passage, prop, value))
-                    if prop == LKG.inDocument and isinstance(value, URIRef):
-                        for name in self._objects(value, LKG.fileName):
-                            graph.add((value, LKG.fileName, name))
-        return graph
 
     def __len__(self) -> int:
         return int(self.manifest.get("triples", 0))
