@@ -61,8 +61,9 @@ from rdflib.namespace import RDF, XSD
 from . import queries as _queries
 from .engine import DEFAULT_TIMEOUT, Answer, QueryTimeout, prepare
 from .errors import InputError, QueryError, RemoteError
-from .namespace import BASE, PREFIXES, bind_prefixes, sparql_prologue
-from .store import _NAME_PROPERTIES, Store, _mask, _outer
+from .namespace import BASE, bind_prefixes, sparql_prologue
+from .queries import IRI_FORBIDDEN, IRI_SCHEME, check_iri
+from .store import Store, _mask, _outer
 
 DEFAULT_GRAPH = BASE + "graph/closure"
 """The named graph ``laborkg push`` fills by default and :class:`EndpointStore` reads by default."""
@@ -89,18 +90,9 @@ _BATCH = 400  # IRIs per label request
 # RDF terms as SPARQL text
 
 
-_IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|^`\\\x7f]')
-_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _LANG = re.compile(r"^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$")
 _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
 _ESCAPE = re.compile(r'[\\"\n\r\t\b\f]')
-
-
-def check_iri(value: str) -> str:
-    """``value`` if it is an absolute IRI that can be written between ``<…>``, else :class:`QueryError`."""
-    if not _SCHEME.match(value) or _IRI_FORBIDDEN.search(value):
-        raise QueryError(f"{value!r} is not an IRI (an absolute IRI without spaces, quotes or <>{{}}|^`\\)")
-    return value
 
 
 def _escape(text: str) -> str:
@@ -646,36 +638,23 @@ class EndpointStore(Store):
         return self._run(text, form, timeout)
 
     def resolve_iri(self, value: str) -> URIRef:
-        value = value.strip()
-        if re.match(r"^https?://", value):
-            return URIRef(check_iri(value))
-        m = re.match(r"^([A-Za-z][\w-]*):([\w.-]+)$", value)
-        if m and m.group(1) in PREFIXES:
-            return URIRef(str(PREFIXES[m.group(1)]) + m.group(2))
-        wanted = value.casefold()
         # LCASE narrows the candidates at the endpoint; casefold decides, as for the in-memory graph
-        answer = self._run(
-            "SELECT DISTINCT ?s ?o WHERE { VALUES ?p { "
-            + " ".join(f"<{p}>" for p in _NAME_PROPERTIES)
-            + " } ?s ?p ?o . FILTER(isIRI(?s) && isLiteral(?o) && LCASE(STR(?o)) = LCASE("
-            + sparql_term(Literal(value))
-            + ")) }",
-            "select",
-            DEFAULT_TIMEOUT,
+        return _queries.resolve(
+            value,
+            lambda v: self._run(
+                "SELECT DISTINCT ?s ?o WHERE { VALUES ?p { "
+                + " ".join(f"<{p}>" for p in _queries.NAME_PROPERTIES)
+                + " } ?s ?p ?o . FILTER(isIRI(?s) && isLiteral(?o) && LCASE(STR(?o)) = LCASE("
+                + sparql_term(Literal(v))
+                + ")) }",
+                "select",
+                DEFAULT_TIMEOUT,
+            ).rows,
         )
-        found = {str(s) for s, o in answer.rows if s is not None and str(o).casefold() == wanted}
-        if not found:
-            raise QueryError(
-                f"nothing in the graph is labelled {value!r} "
-                "(give an IRI, a prefixed name, a label or an acronym)"
-            )
-        if len(found) > 1:
-            raise QueryError(f"{value!r} is ambiguous: it labels {', '.join(sorted(found))}")
-        return URIRef(found.pop())
 
     def _values(self, subjects: Iterable[URIRef], properties: Iterable[URIRef]) -> list[tuple]:
         subjects = sorted(
-            {s for s in subjects if _SCHEME.match(str(s)) and not _IRI_FORBIDDEN.search(str(s))}
+            {s for s in subjects if IRI_SCHEME.match(str(s)) and not IRI_FORBIDDEN.search(str(s))}
         )
         props = " ".join(f"<{p}>" for p in properties)
         rows: list[tuple] = []

@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as _dt
 import functools
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -116,29 +117,51 @@ def get(name: str) -> PackagedQuery:
 # Parameters
 
 
-def resolve_iri(graph: Graph, value: str) -> URIRef:
-    """An IRI from a full IRI, a prefixed name, or a label/acronym (case-insensitive, any language)."""
+# What a parameter value may name an entity by (case-insensitive, any language)
+NAME_PROPERTIES = (RDFS.label, SKOS.prefLabel, SKOS.altLabel, LKG.acronym, SKOS.notation)
+IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|^`\\\x7f]')
+IRI_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+
+
+def check_iri(value: str) -> str:
+    """``value`` if it is an absolute IRI that can be written between ``<…>``, else :class:`QueryError`."""
+    if not IRI_SCHEME.match(value) or IRI_FORBIDDEN.search(value):
+        raise QueryError(f"{value!r} is not an IRI (an absolute IRI without spaces, quotes or <>{{}}|^`\\)")
+    return value
+
+
+def resolve(value: str, labelled: Callable[[str], Iterable[tuple]]) -> URIRef:
+    """An IRI from a full IRI (checked), a prefixed name, or a label/acronym: ``labelled(value)`` gives
+    (subject, name) candidates, which a backend may narrow (e.g. by LCASE); Python's casefold decides, so
+    every backend resolves a name alike."""
     value = value.strip()
-    if re.match(r"^https?://\S+$", value):
-        return URIRef(value)
+    if re.match(r"^https?://", value):
+        return URIRef(check_iri(value))
     m = re.match(r"^([A-Za-z][\w-]*):([\w.-]+)$", value)
     if m and m.group(1) in PREFIXES:
         return URIRef(str(PREFIXES[m.group(1)]) + m.group(2))
     wanted = value.casefold()
-    found = set()
-    for prop in (RDFS.label, SKOS.prefLabel, SKOS.altLabel, LKG.acronym, SKOS.notation):
-        for s, o in graph.subject_objects(prop):
-            if isinstance(s, URIRef) and isinstance(o, Literal) and str(o).casefold() == wanted:
-                found.add(s)
+    found = {str(s) for s, name in labelled(value) if s is not None and str(name).casefold() == wanted}
     if not found:
         raise QueryError(
             f"nothing in the graph is labelled {value!r} "
             "(give an IRI, a prefixed name, a label or an acronym)"
         )
     if len(found) > 1:
-        names = ", ".join(sorted(str(f) for f in found))
-        raise QueryError(f"{value!r} is ambiguous: it labels {names}")
-    return found.pop()
+        raise QueryError(f"{value!r} is ambiguous: it labels {', '.join(sorted(found))}")
+    return URIRef(found.pop())
+
+
+def resolve_iri(graph: Graph, value: str) -> URIRef:
+    """An IRI from a full IRI, a prefixed name, or a label/acronym (case-insensitive, any language)."""
+
+    def labelled(_value):
+        for prop in NAME_PROPERTIES:
+            for s, o in graph.subject_objects(prop):
+                if isinstance(s, URIRef) and isinstance(o, Literal):
+                    yield s, o
+
+    return resolve(value, labelled)
 
 
 def convert(graph: Graph, param: Param, raw: str):
@@ -168,10 +191,14 @@ def convert(graph: Graph, param: Param, raw: str):
     raise QueryError(f"parameter {param.name!r}: unknown type {t!r}")
 
 
-def bindings(graph: Graph, query: PackagedQuery, raw: dict[str, str]) -> dict[Variable, object]:
+def bind(
+    query: PackagedQuery, raw: dict[str, str], term: Callable[[Param, str], object]
+) -> dict[str, object]:
+    """The packaged query's parameters as RDF terms by name: ``term(param, text)`` converts each value
+    given (or defaulted); unknown names and missing required parameters are errors."""
     for name in raw:
         query.param(name)  # unknown names are errors
-    out: dict[Variable, object] = {}
+    out: dict[str, object] = {}
     for p in query.params:
         value = raw.get(p.name, p.default)
         if value is None:
@@ -180,8 +207,13 @@ def bindings(graph: Graph, query: PackagedQuery, raw: dict[str, str]) -> dict[Va
                     f"query {query.name!r} needs parameter {p.name!r} ({p.description}); give -p {p.name}=…"
                 )
             continue
-        out[Variable(p.name)] = convert(graph, p, value)
+        out[p.name] = term(p, value)
     return out
+
+
+def bindings(graph: Graph, query: PackagedQuery, raw: dict[str, str]) -> dict[Variable, object]:
+    """:func:`bind` on an rdflib graph, keyed by rdflib Variable (``initBindings``)."""
+    return {Variable(k): v for k, v in bind(query, raw, lambda p, value: convert(graph, p, value)).items()}
 
 
 def run(

@@ -66,7 +66,6 @@ DATABASE = "oxigraph"  # the pyoxigraph (RocksDB) directory inside a store direc
 
 _LABEL_PROPERTIES = (RDFS.label, LKG.acronym, SKOS.notation)
 _PASSAGE_PROPERTIES = (LKG.inDocument, LKG.quote)
-_NAME_PROPERTIES = (RDFS.label, SKOS.prefLabel, SKOS.altLabel, LKG.acronym, SKOS.notation)
 
 
 class NotConforming(LaborKGError):
@@ -117,20 +116,11 @@ class Store:
 
     def bindings(self, query: _queries.PackagedQuery, raw: dict[str, str]) -> dict[str, object]:
         """The packaged query's parameters as RDF terms (IRIs resolved by :meth:`resolve_iri`), by name."""
-        for name in raw:
-            query.param(name)  # unknown names are errors
-        out: dict[str, object] = {}
-        for p in query.params:
-            value = raw.get(p.name, p.default)
-            if value is None:
-                if p.required:
-                    raise QueryError(
-                        f"query {query.name!r} needs parameter {p.name!r} ({p.description}); "
-                        f"give -p {p.name}=…"
-                    )
-                continue
-            out[p.name] = self.resolve_iri(value) if p.type == "iri" else _queries.convert(None, p, value)
-        return out
+        return _queries.bind(
+            query,
+            raw,
+            lambda p, value: self.resolve_iri(value) if p.type == "iri" else _queries.convert(None, p, value),
+        )
 
     def _values(self, subjects: Iterable[URIRef], properties: Iterable[URIRef]) -> Iterable[tuple]:
         """Every (subject, property, value) triple of these subjects and properties."""
@@ -430,29 +420,20 @@ class OxigraphStore(Store):
     # -- the interface
 
     def resolve_iri(self, value: str) -> URIRef:
-        value = value.strip()
-        if re.match(r"^https?://\S+$", value):
-            return URIRef(value)
-        m = re.match(r"^([A-Za-z][\w-]*):([\w.-]+)$", value)
-        if m and m.group(1) in PREFIXES:
-            return URIRef(str(PREFIXES[m.group(1)]) + m.group(2))
-        wanted = value.casefold()
         # LCASE narrows the candidates in the store; casefold decides, as for the in-memory graph
-        result = self._select(
-            "SELECT DISTINCT ?s ?o ?wanted WHERE { VALUES ?p { "
-            + " ".join(f"<{p}>" for p in _NAME_PROPERTIES)
-            + " } ?s ?p ?o . FILTER(isIRI(?s) && isLiteral(?o) && LCASE(STR(?o)) = LCASE(STR(?wanted))) }",
-            {"wanted": Literal(value)},
+        return _queries.resolve(
+            value,
+            lambda v: (
+                (sol["s"].value, sol["o"].value)
+                for sol in self._select(
+                    "SELECT DISTINCT ?s ?o ?wanted WHERE { VALUES ?p { "
+                    + " ".join(f"<{p}>" for p in _queries.NAME_PROPERTIES)
+                    + " } ?s ?p ?o . "
+                    "FILTER(isIRI(?s) && isLiteral(?o) && LCASE(STR(?o)) = LCASE(STR(?wanted))) }",
+                    {"wanted": Literal(v)},
+                )
+            ),
         )
-        found = {str(sol["s"].value) for sol in result if str(sol["o"].value).casefold() == wanted}
-        if not found:
-            raise QueryError(
-                f"nothing in the graph is labelled {value!r} "
-                "(give an IRI, a prefixed name, a label or an acronym)"
-            )
-        if len(found) > 1:
-            raise QueryError(f"{value!r} is ambiguous: it labels {', '.join(sorted(found))}")
-        return URIRef(found.pop())
 
     def query(self, name, params=None, timeout=DEFAULT_TIMEOUT) -> Answer:
         packaged = _queries.get(name)
