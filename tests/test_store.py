@@ -148,6 +148,32 @@ def test_store_parameters_are_resolved_in_the_store(store):
         store.query("agencies-lost-support", {"nope": "1"})
 
 
+def test_names_resolve_alike_in_memory_and_in_the_store(kg, store):
+    """One resolution for every backend (queries.resolve): the same IRI, the same errors."""
+    from laborkg.store import MemoryStore
+
+    memory = MemoryStore(kg)
+    for value in (
+        "STPS",
+        "stps",
+        "  lkr:stps ",
+        "https://w3id.org/laborkg/id/stps",
+        "Secretaría del Trabajo",
+    ):
+        try:
+            want = memory.resolve_iri(value)
+        except QueryError as exc:
+            with pytest.raises(QueryError, match="nothing in the graph is labelled"):
+                store.resolve_iri(value)
+            assert "nothing in the graph is labelled" in str(exc)
+            continue
+        assert store.resolve_iri(value) == want
+    for bad in ('http://x"y', "http://x y", "https://x/<a>"):
+        for backend in (memory, store):
+            with pytest.raises(QueryError, match="is not an IRI"):
+                backend.query("funding-flows", {"funder": bad})
+
+
 def test_store_parameters_are_bound_not_pasted(store):
     """A value that would change the query if pasted into it is only ever a value."""
     evil = '") } UNION { ?entity ?matched ?language . BIND("x'
