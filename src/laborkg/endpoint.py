@@ -641,15 +641,17 @@ class EndpointStore(Store):
         # LCASE narrows the candidates at the endpoint; casefold decides, as for the in-memory graph
         return _queries.resolve(
             value,
-            lambda v: self._run(
-                "SELECT DISTINCT ?s ?o WHERE { VALUES ?p { "
-                + " ".join(f"<{p}>" for p in _queries.NAME_PROPERTIES)
-                + " } ?s ?p ?o . FILTER(isIRI(?s) && isLiteral(?o) && LCASE(STR(?o)) = LCASE("
-                + sparql_term(Literal(v))
-                + ")) }",
-                "select",
-                DEFAULT_TIMEOUT,
-            ).rows,
+            lambda v: (
+                self._run(
+                    "SELECT DISTINCT ?s ?o WHERE { VALUES ?p { "
+                    + " ".join(f"<{p}>" for p in _queries.NAME_PROPERTIES)
+                    + " } ?s ?p ?o . FILTER(isIRI(?s) && isLiteral(?o) && LCASE(STR(?o)) = LCASE("
+                    + sparql_term(Literal(v))
+                    + ")) }",
+                    "select",
+                    DEFAULT_TIMEOUT,
+                ).rows
+            ),
         )
 
     def _values(self, subjects: Iterable[URIRef], properties: Iterable[URIRef]) -> list[tuple]:

@@ -222,7 +222,7 @@ class StoreBackend:
         self.store = store
 
     def run(self, text: str, query: Query | None, timeout: float | None, max_rows: int) -> Answer:
-        evaluate = getattr(self.store, "_evaluate", None)  # OxigraphStore's, in this process
+        evaluate = getattr(self.store, "evaluate", None)  # OxigraphStore's, in this process
         if timeout is None and evaluate is not None:
             # in a worker: the server has checked the text already (engine.prepare), so rdflib need not
             # parse it again (its parse is not shared between workers and costs 30-900 ms); Oxigraph does
