@@ -272,6 +272,27 @@ def test_json_ld_addition(store, tmp_path):
     _same_triples(_dump(store), _dump(_full(tmp_path, _write(tmp_path, "same.ttl", VALID_PROGRAM))))
 
 
+def test_build_writes_the_validation_delta(store):
+    """laborkg build writes the delta a first addition would otherwise recover by reasoning twice."""
+    assert (store / incremental.DELTA).is_dir()
+    written = pyoxigraph.Store.read_only(str(store / incremental.DELTA))
+    manifest = json.loads((store / "manifest.json").read_text())
+    recovered = incremental.compute_delta(manifest, store)
+    assert len(written) > 0
+    assert set(written.quads_for_pattern(None, None, None, None)) == set(
+        recovered.quads_for_pattern(None, None, None, None)
+    )
+
+
+def test_store_without_a_delta_recovers_it(store, tmp_path):
+    """A store built before build wrote the delta: the first addition computes it, and equals a build."""
+    shutil.rmtree(store / incremental.DELTA)
+    program = _write(tmp_path, "program.ttl", VALID_PROGRAM)
+    incremental.add(store, [program])
+    assert (store / incremental.DELTA).is_dir()
+    _same_triples(_dump(store), _dump(_full(tmp_path, program)))
+
+
 def test_successive_additions_equal_full_build(store, tmp_path):
     first = _write(tmp_path, "first.ttl", VALID_PROGRAM)
     second = _write(tmp_path, "second.ttl", TOUCHES_OLD.replace("lkp:test-union-school a", "lkp:test-2 a"))
@@ -338,6 +359,8 @@ def test_shape_depth_is_derived_from_the_shapes():
 
 
 def test_store_without_inputs_cannot_start_incremental(store, tmp_path):
+    """A store with no validation delta (built before build wrote it) needs its inputs to recover it."""
+    shutil.rmtree(store / incremental.DELTA)
     manifest = json.loads((store / "manifest.json").read_text())
     manifest["inputs"]["files"][-1]["sha256"] = "0" * 64  # as if a data file had changed since the build
     (store / "manifest.json").write_text(json.dumps(manifest))

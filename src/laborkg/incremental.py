@@ -52,8 +52,9 @@ ontology's domain and range axioms (see :mod:`laborkg.reason`), while the store 
 closure, in which a range axiom may have typed an old node (the shipped data has such nodes). So the
 store keeps, beside its database, a small second database ``validation-delta`` with the triples of
 the query closure that are not in the validation closure and the other way round; the neighbourhood
-for validation is the store's minus the first plus the second, and each addition updates both. It is
-computed once, from the inputs the store was built from (their cached closures), on the first ``add``.
+for validation is the store's minus the first plus the second, and each addition updates both.
+``build`` writes it; for a store built without it, the first ``add`` computes it once from the inputs
+the store was built from (their cached closures), which must then be unchanged.
 
 **Atomicity.** Nothing is written until the addition has been validated. Then the insertions are
 written to a journal (``adding.json``, atomically), applied to both databases (pyoxigraph transactions,
@@ -396,16 +397,32 @@ def compute_delta(manifest: dict, directory: Path):
             f"validation reads cannot be recovered; rebuild it with laborkg build --store {directory}"
         )
     name = manifest["reasoner"]["name"]
-    query = closure(files, reasoner=name)
-    checked = closure(files, for_validation=True, reasoner=name)
     delta = ox.Store()
+    query, checked = closure(files, reasoner=name), closure(files, for_validation=True, reasoner=name)
+    delta.extend(delta_quads(query, checked))
+    return delta
+
+
+def delta_quads(query, checked) -> list:
+    """The validation delta of a query closure and a validation closure (rdflib graphs), as quads."""
 
     def plain(t) -> bool:
         return not any(isinstance(x, BNode) for x in t)
 
-    delta.extend(_quad(t, QUERY_ONLY) for t in query if plain(t) and t not in checked)
-    delta.extend(_quad(t, VALIDATION_ONLY) for t in checked if plain(t) and t not in query)
-    return delta
+    return [_quad(t, QUERY_ONLY) for t in query if plain(t) and t not in checked] + [
+        _quad(t, VALIDATION_ONLY) for t in checked if plain(t) and t not in query
+    ]
+
+
+def write_delta(directory: Path, query, checked) -> None:
+    """Write the validation delta of a store being built in ``directory`` (``laborkg build`` has both
+    closures at hand, so the first ``laborkg add`` need not reason twice to recover it)."""
+    import pyoxigraph as ox
+
+    delta = ox.Store(str(Path(directory) / DELTA))
+    delta.extend(delta_quads(query, checked))
+    delta.flush()
+    del delta
 
 
 # ---------------------------------------------------------------------------------------------

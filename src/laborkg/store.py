@@ -570,7 +570,6 @@ def build(
         checked,
         cache_dir() / f"closure-validation-{inputs_key(files, 'validation', name)}.nt" if use_cache else None,
     )
-    del checked
     if not report.conforms:
         raise NotConforming(report)
     _say(progress, "validated: the data conforms; reasoning for queries")
@@ -593,6 +592,10 @@ def build(
         store.optimize()
         triples = len(store)
         del store
+        from .incremental import write_delta  # here: incremental imports this module
+
+        write_delta(tmp, graph, checked)  # what validation reads that queries do not, and the reverse
+        del checked
         manifest = {
             "format": STORE_FORMAT,
             "version": STORE_VERSION,
