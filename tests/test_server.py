@@ -354,6 +354,37 @@ def _percentile(values, p):
     return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
 
 
+RACE = """
+import threading
+from laborkg import engine, queries
+names = ["agencies-lost-support", "social-programs", "commitments", "union-partners", "find-entity"]
+errors, start = [], threading.Barrier(8)
+def first_parses(i):
+    start.wait()
+    for name in names:
+        try:
+            engine.prepare(f"# thread {i}\\n" + queries.get(name).text)
+        except Exception as exc:
+            errors.append(f"{name}: {exc}")
+threads = [threading.Thread(target=first_parses, args=(i,)) for i in range(8)]
+for t in threads:
+    t.start()
+for t in threads:
+    t.join()
+print(len(errors), errors[:1])
+"""
+
+
+def test_first_parses_in_threads_at_once_all_succeed():
+    """The server parses in its request threads. rdflib's grammar, used by two threads at once for the first
+    time, can break for good (pyparsing learns each parse action's arity on its first call): without
+    engine's lock all 40 parses here fail. A fresh process, so that nothing has been parsed before."""
+    out = subprocess.run(
+        [sys.executable, "-c", RACE], capture_output=True, text=True, timeout=300, check=True
+    )
+    assert out.stdout.strip() == "0 []", out.stdout + out.stderr
+
+
 def test_runaway_query_is_cut_while_small_queries_keep_answering(strict):
     c = Client(strict)
     outcome = {}

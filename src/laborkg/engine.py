@@ -11,6 +11,7 @@ import functools
 import multiprocessing as mp
 import pickle
 import re
+import threading
 import traceback
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -114,7 +115,31 @@ def prepare(text: str, allow_service: Iterable[str] = (), with_prologue: bool = 
     return query
 
 
+_PARSING = threading.Lock()
+"""rdflib's SPARQL grammar is not safe to use from two threads at once: pyparsing learns how many
+arguments each parse action takes on its first call, and two first calls at the same time can leave it
+wrong for good (every later parse then fails: ``Param.postParse2() missing 1 required positional
+argument``). The server answers in threads, so parses take turns (tests/test_server.py)."""
+
+
 def _parse(full: str, prologue_length: int) -> Query:
+    with _PARSING:
+        return _parse_alone(full, prologue_length)
+
+
+def is_update(text: str) -> bool:
+    """True when ``text`` parses as a SPARQL Update with at least one operation."""
+    from rdflib.plugins.sparql.parser import parseUpdate
+
+    try:
+        with _PARSING:
+            parsed = parseUpdate(sparql_prologue() + text)
+    except Exception:
+        return False
+    return "request" in parsed and bool(parsed["request"])
+
+
+def _parse_alone(full: str, prologue_length: int) -> Query:
     from rdflib.plugins.sparql.algebra import translateQuery
     from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 

@@ -49,10 +49,10 @@ from rdflib.namespace import RDF, RDFS, SKOS
 
 from . import queries as q
 from . import render
-from .engine import Answer, QueryTimeout, execute, prepare
+from .engine import Answer, QueryTimeout, execute, is_update, prepare
 from .errors import InputError, LaborKGError, QueryError
 from .limits import Limits, serve_arguments  # noqa: F401 - re-exported: laborkg.server.Limits
-from .namespace import LKC, LKG, LKR, bind_prefixes, sparql_prologue
+from .namespace import LKC, LKG, LKR, bind_prefixes
 
 if TYPE_CHECKING:  # rdflib's SPARQL parser loads with the first query, not with ``laborkg --help``
     from rdflib.plugins.sparql.sparql import Query
@@ -1243,7 +1243,7 @@ class Handler(BaseHTTPRequestHandler):
         try:
             prepared = prepare(text)  # the engine's checks: updates and SERVICE refused
         except QueryError as exc:
-            if _is_update(text):
+            if is_update(text):
                 raise HTTPError(
                     403, "read-only", "updates (INSERT, DELETE, LOAD, CLEAR, …) are not allowed: read-only"
                 ) from None
@@ -1509,17 +1509,6 @@ class Handler(BaseHTTPRequestHandler):
         )
         parts.append(f'<p class="formats">This entity as {fmt_links}</p>')
         return shell(title, "".join(parts), lang, page="entity")
-
-
-def _is_update(text: str) -> bool:
-    """True when ``text`` parses as a SPARQL Update with at least one operation."""
-    from rdflib.plugins.sparql.parser import parseUpdate
-
-    try:
-        parsed = parseUpdate(sparql_prologue() + text)
-    except Exception:
-        return False
-    return "request" in parsed and bool(parsed["request"])
 
 
 # ---------------------------------------------------------------------------------------------
