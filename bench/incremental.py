@@ -69,8 +69,8 @@ def say(message: str) -> None:
 
 
 def _closure(files: list[str], validation: bool) -> None:
-    from laborkg.graph import input_files
-    from laborkg.reason import closure
+    from laborkg.pipeline.load import input_files
+    from laborkg.pipeline.reason import closure
 
     closure(input_files(files), for_validation=validation)  # cached as N-Triples, as build caches it
 
@@ -82,9 +82,9 @@ def build_unvalidated(store: Path, files: list[Path]) -> dict:
     smaller sizes are built with validation)."""
     import multiprocessing as mp
 
-    from laborkg import store as store_module
-    from laborkg.store import build
-    from laborkg.validate import ValidationReport
+    from laborkg.backends import oxigraph as store_module
+    from laborkg.store.build import build
+    from laborkg.pipeline.validate import ValidationReport
 
     ctx = mp.get_context("fork")
     procs = [ctx.Process(target=_closure, args=([str(f) for f in files], v)) for v in (False, True)]
@@ -104,8 +104,10 @@ def build_unvalidated(store: Path, files: list[Path]) -> dict:
 
 def prepare(label: str, size: int, workdir: Path, reuse: bool, unvalidated_from: int) -> dict:
     """Generate, build and make the first addition (which computes the validation delta)."""
-    from laborkg import incremental, paths
-    from laborkg.store import build, read_manifest
+    from laborkg import paths
+    from laborkg.store import incremental
+    from laborkg.store.build import build
+    from laborkg.store.layout import read_manifest
 
     d = workdir / label
     d.mkdir(parents=True, exist_ok=True)
@@ -139,7 +141,7 @@ def prepare(label: str, size: int, workdir: Path, reuse: bool, unvalidated_from:
 
 def time_add(info: dict, run: int) -> tuple[float, dict]:
     """One timed addition of the document to a fresh copy of the prepared store."""
-    from laborkg import incremental
+    from laborkg.store import incremental
 
     os.environ["LABORKG_CACHE_DIR"] = str(info["dir"] / "cache")
     doc = info["dir"] / "doc.ttl"

@@ -126,7 +126,7 @@ def example_params(query) -> dict[str, str]:
 
 def with_values(text: str, values: dict) -> str:
     """``text`` with ``VALUES (?a ?b) { (A B) }`` at the start of its outermost WHERE group."""
-    from laborkg.store import _mask, _outer
+    from laborkg.query.rewrite import mask as _mask, outer as _outer
 
     if not values:
         return text
@@ -139,12 +139,12 @@ def with_values(text: str, values: dict) -> str:
 
 
 def build_mix(store_dir: Path) -> list[dict]:
-    from laborkg import queries
+    from laborkg.query import catalogue as queries
     from laborkg.namespace import sparql_prologue
-    from laborkg.store import open_store
+    from laborkg.backends.oxigraph import open_store
 
     try:  # how laborkg binds parameters for a remote endpoint (the SPARQL protocol has no bindings)
-        from laborkg.endpoint import bind_parameters as bind
+        from laborkg.query.rewrite import bind_parameters as bind
     except ImportError:
         bind = with_values
     mix = []

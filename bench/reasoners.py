@@ -32,8 +32,9 @@ def task(reasoner: str, data: str) -> dict:
     import resource
     import time
 
-    from laborkg import paths, reason
-    from laborkg.graph import load
+    from laborkg import paths
+    from laborkg.pipeline import reason
+    from laborkg.pipeline.load import load
 
     graph = load(paths.ontology_files() + [ROOT / "data" / "sources.ttl", Path(data)])
     asserted = len(graph)

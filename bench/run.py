@@ -69,7 +69,7 @@ def _files(spec: dict) -> list[Path]:
 
 
 def _cached(spec: dict, mode: str) -> Path:
-    from laborkg.reason import inputs_key
+    from laborkg.pipeline.reason import inputs_key
 
     return Path(spec["cache"]) / f"closure-{mode}-{inputs_key(_files(spec), mode)}.nt"  # as build chose
 
@@ -91,7 +91,7 @@ def _oxigraph_closure(spec: dict):
 
 
 def task_load_rdflib(spec):
-    from laborkg.graph import load
+    from laborkg.pipeline.load import load
 
     t = time.perf_counter()
     g = load(_files(spec))
@@ -109,8 +109,8 @@ def task_load_oxigraph(spec):
 
 
 def task_reason(spec):
-    from laborkg.graph import load
-    from laborkg.reason import owl_rl_closure, reasoner_name
+    from laborkg.pipeline.load import load
+    from laborkg.pipeline.reason import owl_rl_closure, reasoner_name
 
     g = load(_files(spec))
     name = reasoner_name(spec["reasoner"], len(g))
@@ -120,7 +120,7 @@ def task_reason(spec):
 
 
 def task_build(spec):
-    from laborkg.store import build
+    from laborkg.store.build import build
 
     shutil.rmtree(spec["cache"], ignore_errors=True)
     os.environ["LABORKG_CACHE_DIR"] = spec["cache"]
@@ -136,7 +136,7 @@ def task_store_load(spec):
     """What build does after validation: the closure (laborkg's reasoner) bulk-loaded into the store."""
     import pyoxigraph as ox
 
-    from laborkg.reason import closure
+    from laborkg.pipeline.reason import closure
 
     os.environ["LABORKG_CACHE_DIR"] = spec["cache"]
     t = time.perf_counter()
@@ -153,7 +153,7 @@ def task_store_load(spec):
     loaded = time.perf_counter() - t
     triples = len(store)
     del store
-    from laborkg.store import MANIFEST, STORE_FORMAT, STORE_VERSION
+    from laborkg.store.layout import MANIFEST, STORE_FORMAT, STORE_VERSION
 
     manifest = {
         "format": STORE_FORMAT,
@@ -186,7 +186,7 @@ def task_process(spec):
 
 
 def task_reason_validation(spec):
-    from laborkg.reason import closure
+    from laborkg.pipeline.reason import closure
 
     os.environ["LABORKG_CACHE_DIR"] = spec["cache"]
     t = time.perf_counter()
@@ -197,8 +197,8 @@ def task_reason_validation(spec):
 def task_validate(spec):
     from rdflib import Graph
 
-    from laborkg.store import validate_closure
-    from laborkg.validate import validate
+    from laborkg.store.build import validate_closure
+    from laborkg.pipeline.validate import validate
 
     nt = _cached(spec, "validation")
     g = Graph()
@@ -210,7 +210,7 @@ def task_validate(spec):
 
 
 def _timed_queries(run, repeat: int) -> dict:
-    from laborkg.engine import QueryTimeout
+    from laborkg.query.engine import QueryTimeout
 
     out = {}
     for name, params in QUERIES:
@@ -231,7 +231,7 @@ def _timed_queries(run, repeat: int) -> dict:
 
 
 def task_query_laborkg(spec):
-    from laborkg.store import open_store
+    from laborkg.backends.oxigraph import open_store
 
     t = time.perf_counter()
     store = open_store(spec["store"])
@@ -247,7 +247,7 @@ def task_query_laborkg(spec):
 
 
 def task_query_rdflib(spec):
-    from laborkg import queries
+    from laborkg.query import catalogue as queries
 
     t = time.perf_counter()
     g = _rdflib_closure(spec)
@@ -262,9 +262,10 @@ def _raw_runner(store):
     import pyoxigraph as ox
     from rdflib import URIRef
 
-    from laborkg import queries
+    from laborkg.query import catalogue as queries
     from laborkg.namespace import sparql_prologue
-    from laborkg.store import project_parameters, to_oxigraph
+    from laborkg.query.rewrite import project_parameters
+    from laborkg.backends.terms import to_oxigraph
 
     def run(name, params):
         text, _ = project_parameters(queries.get(name).text, params)
@@ -286,7 +287,7 @@ def task_query_oxigraph_disk(spec):
     """Raw pyoxigraph on the same on-disk store laborkg reads: the same query text, no laborkg layer."""
     import pyoxigraph as ox
 
-    from laborkg.store import DATABASE
+    from laborkg.store.layout import DATABASE
 
     t = time.perf_counter()
     store = ox.Store.read_only(str(Path(spec["store"]) / DATABASE))
@@ -296,7 +297,7 @@ def task_query_oxigraph_disk(spec):
 
 def task_shipped(spec):
     """The main job on the shipped graph: build its store once, then time whole processes."""
-    from laborkg.store import build
+    from laborkg.store.build import build
 
     os.environ["LABORKG_CACHE_DIR"] = spec["cache"]
     if not (Path(spec["store"]) / "manifest.json").is_file():
@@ -310,7 +311,7 @@ def task_export(spec):
     which, fmt = spec["exporter"], spec.get("format", "ttl")
     oxfmt = {"ttl": ox.RdfFormat.TURTLE, "jsonld": ox.RdfFormat.JSON_LD}[fmt]
     if which == "store":  # laborkg export --store DIR (laborkg.store.dump)
-        from laborkg.store import dump, open_store
+        from laborkg.backends.oxigraph import dump, open_store
 
         store = open_store(spec["store"])
         t = time.perf_counter()
@@ -324,14 +325,14 @@ def task_export(spec):
         t = time.perf_counter()
         data = g.serialize(format="turtle" if fmt == "ttl" else "json-ld", encoding="utf-8")
     else:  # laborkg's stable, exact Turtle writer / compact JSON-LD with its context (rdflib graph + pyld)
-        from laborkg import export
+        from laborkg.publish import export
 
         g = _rdflib_closure(spec)
         t = time.perf_counter()
         data = export.serialize(g, fmt)
     seconds = time.perf_counter() - t
     if which == "laborkg-files":  # its JSON-LD names laborkg's context, which only laborkg serves offline
-        from laborkg import export
+        from laborkg.publish import export
 
         back = len(export.parse_export(data if isinstance(data, str) else data.decode("utf-8"), fmt))
     else:  # the round trip: parse the output again and count

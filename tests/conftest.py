@@ -6,8 +6,8 @@ import pytest
 from rdflib import Graph
 
 from laborkg import paths
-from laborkg.graph import input_files, load
-from laborkg.reason import closure
+from laborkg.pipeline.load import input_files, load
+from laborkg.pipeline.reason import closure
 
 
 @pytest.fixture(autouse=True, scope="session")

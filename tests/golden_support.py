@@ -62,15 +62,15 @@ def normalise(answer, text: str = "") -> dict:
 
 
 def compute(graph, query) -> dict:
-    from laborkg import queries
+    from laborkg.query import catalogue as queries
 
     return normalise(queries.run(graph, query.name, example_params(query), timeout=None), query.text)
 
 
 def write_all() -> None:
-    from laborkg import queries
-    from laborkg.graph import input_files
-    from laborkg.reason import closure
+    from laborkg.query import catalogue as queries
+    from laborkg.pipeline.load import input_files
+    from laborkg.pipeline.reason import closure
 
     graph = closure(input_files())
     GOLDEN.mkdir(exist_ok=True)

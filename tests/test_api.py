@@ -12,7 +12,7 @@ from rdflib import Graph, URIRef
 
 import laborkg
 import laborkg.api
-from laborkg.engine import QueryTimeout
+from laborkg.query.engine import QueryTimeout
 from laborkg.errors import QueryError
 
 

@@ -139,7 +139,8 @@ def test_help_documents_exit_codes(capsys):
 def test_version_and_export_formats(capsys):
     from importlib import metadata
 
-    from laborkg import cli, export
+    from laborkg import cli
+    from laborkg.publish import export
 
     assert main(["--version"]) == 0
     assert capsys.readouterr().out.strip() == f"laborkg {metadata.version('laborkg')}"
@@ -151,8 +152,8 @@ def test_a_query_on_a_store_does_not_load_the_heavy_machinery():
     parser load only with the commands that use them (the benchmark measures the time; this, the cause)."""
     code = (
         "import sys; from laborkg import cli; cli.build_parser(); "
-        "heavy = [m for m in ('owlrl', 'pyshacl', 'pyld', 'laborkg.export', 'laborkg.validate', "
-        "'laborkg.reason', 'laborkg.server', 'rdflib.plugins.sparql.parser') if m in sys.modules]; "
+        "heavy = [m for m in ('owlrl', 'pyshacl', 'pyld', 'laborkg.publish.export', 'laborkg.pipeline.validate', "
+        "'laborkg.pipeline.reason', 'laborkg.server.app', 'rdflib.plugins.sparql.parser') if m in sys.modules]; "
         "print(heavy)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout

@@ -110,7 +110,7 @@ def test_malformed_query_position_is_in_the_users_text():
 
 
 def test_allowed_service_passes_the_check_only_for_that_endpoint():
-    from laborkg.engine import prepare
+    from laborkg.query.engine import prepare
 
     prepare(
         "SELECT * WHERE { SERVICE <http://127.0.0.1:9/a> { ?s ?p ?o } }",

@@ -9,7 +9,7 @@ import pytest
 from rdflib import Literal
 from rdflib.namespace import RDFS
 
-from laborkg import queries
+from laborkg.query import catalogue as queries
 from laborkg.namespace import CANCELLED, LKC, LKR
 
 

@@ -11,7 +11,7 @@ import pytest
 from rdflib import Literal
 from rdflib.namespace import RDFS, SKOS, XSD
 
-from laborkg import queries
+from laborkg.query import catalogue as queries
 from laborkg.cli import main
 from laborkg.namespace import LKC, LKG, LKP, LKR
 

@@ -12,7 +12,7 @@ import pytest
 from rdflib import URIRef
 from rdflib.namespace import RDFS, SKOS
 
-from laborkg import queries
+from laborkg.query import catalogue as queries
 from laborkg.cli import main
 from laborkg.namespace import LKC, LKG, LKR
 

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from rdflib import RDF
 
-from laborkg import queries
+from laborkg.query import catalogue as queries
 from laborkg.namespace import LKG, LKR
 
 

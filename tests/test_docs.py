@@ -12,9 +12,10 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
-from laborkg import docs, paths
+from laborkg import paths
+from laborkg.publish import docs
 from laborkg.errors import InputError
-from laborkg.graph import load
+from laborkg.pipeline.load import load
 from laborkg.namespace import LKG
 
 TERM_TYPES = (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty)
@@ -240,7 +241,7 @@ def refuse(*args, **kwargs):
 
 socket.socket.connect = socket.socket.connect_ex = refuse
 socket.create_connection = socket.getaddrinfo = refuse
-from laborkg.docs import write_docs
+from laborkg.publish.docs import write_docs
 
 write_docs(Path(sys.argv[1]))
 assert not logging.getLogger().handlers, logging.getLogger().handlers

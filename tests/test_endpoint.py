@@ -21,10 +21,13 @@ from test_injection import hostile_strings, oracle_find_entity
 from test_store import _cases, _signature, comparable
 from virtuoso import PASSWORD, USER, start
 
-from laborkg import queries, render
+from laborkg.query import catalogue as queries
+from laborkg.query import render
 from laborkg.cli import main
-from laborkg.endpoint import DEFAULT_GRAPH, EndpointStore, bind_parameters, push, sparql_term
-from laborkg.engine import QueryTimeout
+from laborkg.backends.remote import DEFAULT_GRAPH, EndpointStore
+from laborkg.publish.push import push
+from laborkg.query.rewrite import bind_parameters, sparql_term
+from laborkg.query.engine import QueryTimeout
 from laborkg.errors import InputError, QueryError, RemoteError
 
 CATALOGUE = queries.catalogue()
@@ -105,7 +108,7 @@ def test_virtuoso_answers_as_the_in_memory_closure(kg, remote, name, params):
 @pytest.mark.parametrize(("name", "params"), list(_cases()))
 def test_bound_text_answers_as_the_engine_binds(kg, name, params):
     """The text sent to an endpoint (parameters written as terms) means what initBindings mean."""
-    from laborkg.engine import execute
+    from laborkg.query.engine import execute
 
     query = CATALOGUE[name]
     values = {str(k): v for k, v in queries.bindings(kg, query, params).items()}

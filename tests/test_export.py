@@ -16,11 +16,13 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import RDF, XSD
 
-from laborkg import export, jsonld, paths
+from laborkg import paths
+from laborkg.publish import export
+from laborkg.pipeline import jsonld
 from laborkg.atomic import atomic_writer
 from laborkg.cli import main
-from laborkg.graph import input_files, load
-from laborkg.metadata import VOID, describe
+from laborkg.pipeline.load import input_files, load
+from laborkg.publish.metadata import VOID, describe
 from laborkg.namespace import LKG, LKR
 
 FORMATS = export.FORMATS

@@ -7,8 +7,8 @@ import json
 import pytest
 from golden_support import GOLDEN, compute, example_params
 
-from laborkg import queries
-from laborkg.engine import prepare
+from laborkg.query import catalogue as queries
+from laborkg.query.engine import prepare
 
 CATALOGUE = queries.catalogue()
 

@@ -18,11 +18,14 @@ from rdflib import Graph, URIRef
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 from rdflib.namespace import RDF
 
-from laborkg import incremental, paths
+from laborkg import paths
+from laborkg.store import incremental
 from laborkg.cli import main
 from laborkg.errors import InputError
 from laborkg.namespace import LKG
-from laborkg.store import DATABASE, NotConforming, build, to_rdflib
+from laborkg.store.layout import DATABASE
+from laborkg.store.build import NotConforming, build
+from laborkg.backends.terms import to_rdflib
 
 pyoxigraph = pytest.importorskip("pyoxigraph")
 
@@ -345,7 +348,7 @@ def test_schema_in_addition_rebuilds(store, tmp_path):
 
 
 def test_shape_depth_is_derived_from_the_shapes():
-    from laborkg.validate import shapes_graph
+    from laborkg.pipeline.validate import shapes_graph
 
     assert incremental.shape_depth(shapes_graph()) == 2  # sh:class reads the values' types
     inverse = Graph().parse(

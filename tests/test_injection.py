@@ -14,7 +14,7 @@ import pytest
 from rdflib import URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 
-from laborkg import queries
+from laborkg.query import catalogue as queries
 from laborkg.namespace import LKG, LKR
 
 PAYLOADS = [

@@ -10,7 +10,7 @@ from rdflib import RDF, RDFS, SKOS, Graph, URIRef
 
 from laborkg import paths
 from laborkg.errors import InputError
-from laborkg.link import (
+from laborkg.publish.link import (
     ALLOWED_PREDICATES,
     COUNTRY,
     CURRENCY,

@@ -8,7 +8,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 from laborkg import paths
-from laborkg.graph import load
+from laborkg.pipeline.load import load
 from laborkg.namespace import LKC, LKG, is_own_term
 
 DECLARING_TYPES = {

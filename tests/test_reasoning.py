@@ -8,8 +8,10 @@ import pytest
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
-from laborkg import paths, reason, rules
-from laborkg.graph import input_files, load
+from laborkg import paths
+from laborkg.pipeline import reason
+from laborkg.pipeline import rules
+from laborkg.pipeline.load import input_files, load
 from laborkg.namespace import LKG, LKR
 
 ORG = "http://www.w3.org/ns/org#"

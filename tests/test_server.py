@@ -5,6 +5,7 @@ the packaged queries, dereferenceable IRIs, and a bounded load (figures printed,
 
 from __future__ import annotations
 
+import importlib
 import csv
 import hashlib
 import http.client
@@ -28,10 +29,10 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDFS
 from rdflib.query import Result
 
-from laborkg import jsonld
-from laborkg.engine import Answer
-from laborkg.queries import catalogue
-from laborkg.server import RESERVED_PARAMS, TABLE, Limits, make_server, negotiate
+from laborkg.pipeline import jsonld
+from laborkg.query.engine import Answer
+from laborkg.query.catalogue import catalogue
+from laborkg.server.app import RESERVED_PARAMS, TABLE, Limits, make_server, negotiate
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -356,7 +357,8 @@ def _percentile(values, p):
 
 RACE = """
 import threading
-from laborkg import engine, queries
+from laborkg.query import engine
+from laborkg.query import catalogue as queries
 names = ["agencies-lost-support", "social-programs", "commitments", "union-partners", "find-entity"]
 errors, start = [], threading.Barrier(8)
 def first_parses(i):
@@ -827,7 +829,7 @@ def test_serve_store_answers_as_the_in_memory_server(client, store_server, kg):
     in-memory closure answers without a limit instead."""
     from test_store import _cases, comparable
 
-    from laborkg.queries import run
+    from laborkg.query.catalogue import run
 
     compared = 0
     for case in _cases():
@@ -986,7 +988,7 @@ def test_bounded_load(server):
 
 def test_store_backend_seam(kg):
     """The server on a laborkg.store.Store (here the in-memory one) answers as on the closure."""
-    store = pytest.importorskip("laborkg.store")
+    store = importlib.import_module("laborkg.backends.rdflib")
     srv, thread = _serve(store.MemoryStore(kg), Limits(timeout=30))
     try:
         c = Client(srv)

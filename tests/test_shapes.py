@@ -14,10 +14,10 @@ from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import RDF
 
 from laborkg import paths
-from laborkg.graph import load
+from laborkg.pipeline.load import load
 from laborkg.namespace import PREFIXES, SH
-from laborkg.reason import closure
-from laborkg.validate import check_files, validate
+from laborkg.pipeline.reason import closure
+from laborkg.pipeline.validate import check_files, validate
 
 FIXTURES = Path(__file__).parent / "fixtures" / "shapes"
 BAD = sorted((FIXTURES / "bad").glob("*.ttl"))

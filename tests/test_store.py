@@ -22,13 +22,18 @@ from golden_support import concat_columns, example_params, normalise
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
 
-from laborkg import paths, queries, reason, render
+from laborkg import paths
+from laborkg.query import catalogue as queries
+from laborkg.pipeline import reason
+from laborkg.query import render
 from laborkg.cli import main
-from laborkg.engine import Answer, QueryTimeout
+from laborkg.query.engine import Answer, QueryTimeout
 from laborkg.errors import InputError, QueryError
-from laborkg.graph import input_files, load
-from laborkg.store import NotConforming, build, open_store, project_parameters, validate_closure
-from laborkg.validate import validate
+from laborkg.pipeline.load import input_files, load
+from laborkg.store.build import NotConforming, build, validate_closure
+from laborkg.backends.oxigraph import open_store
+from laborkg.query.rewrite import project_parameters
+from laborkg.pipeline.validate import validate
 
 pyoxigraph = pytest.importorskip("pyoxigraph")
 
@@ -150,7 +155,7 @@ def test_store_parameters_are_resolved_in_the_store(store):
 
 def test_names_resolve_alike_in_memory_and_in_the_store(kg, store):
     """One resolution for every backend (queries.resolve): the same IRI, the same errors."""
-    from laborkg.store import MemoryStore
+    from laborkg.backends.rdflib import MemoryStore
 
     memory = MemoryStore(kg)
     for value in (

@@ -214,7 +214,7 @@ def test_table_11_every_suggested_action_with_area_and_years(kg):
 
 
 def test_every_seed_contributes_and_there_are_enough_entities(kg):
-    from laborkg.stats import compute
+    from laborkg.publish.stats import compute
 
     s = compute(kg)
     assert s.entities >= 230

@@ -6,7 +6,7 @@
 21
 """
 
-from .errors import InputError, LaborKGError, ParseError, QueryError
+from laborkg.errors import InputError, LaborKGError, ParseError, QueryError
 
 __all__ = ["open", "KnowledgeGraph", "Rows", "LaborKGError", "InputError", "ParseError", "QueryError"]
 
@@ -15,7 +15,7 @@ def __getattr__(name: str):
     # The Python API (reasoning, validation, SPARQL) loads on first use, so that the command line
     # (``laborkg query --store``) does not pay for what it does not run.
     if name in ("open", "KnowledgeGraph", "Rows"):
-        from . import api
+        from laborkg import api
 
         return getattr(api, name)
     raise AttributeError(f"module 'laborkg' has no attribute {name!r}")

@@ -33,10 +33,10 @@ from pathlib import Path
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDFS, XSD
 
-from . import queries as _queries
-from .engine import DEFAULT_TIMEOUT, Answer, execute
-from .graph import input_files
-from .reason import closure
+from laborkg.pipeline.load import input_files
+from laborkg.pipeline.reason import closure
+from laborkg.query import catalogue as _queries
+from laborkg.query.engine import DEFAULT_TIMEOUT, Answer, execute
 
 _KEEP_AS_TEXT = {XSD.gYear, XSD.gYearMonth, XSD.gMonthDay, XSD.gDay, XSD.gMonth}
 

@@ -14,10 +14,10 @@ from pathlib import Path
 
 from rdflib import Graph
 
-from . import queries as q
-from . import render
-from .engine import DEFAULT_TIMEOUT, execute, prepare
-from .errors import InputError, LaborKGError
+from laborkg.errors import InputError, LaborKGError
+from laborkg.query import catalogue as q
+from laborkg.query import render
+from laborkg.query.engine import DEFAULT_TIMEOUT, execute, prepare
 
 # Reasoning, validation, export and the server are imported by the commands that use them: a query on a
 # built store (the common case) then starts in about half the time.
@@ -332,7 +332,7 @@ def build_parser() -> argparse.ArgumentParser:
         "packaged queries at /queries, dereferenceable IRIs at /id/…, and a web view at /. Updates get 403; "
         "a query past --timeout gets 503, an answer over --max-rows 413.",
     )
-    from .limits import serve_arguments
+    from laborkg.server.limits import serve_arguments
 
     serve_arguments(p)
     _graph_options(p)
@@ -340,8 +340,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _load(args, for_validation: bool = False) -> Graph:
-    from .graph import input_files
-    from .reason import closure
+    from laborkg.pipeline.load import input_files
+    from laborkg.pipeline.reason import closure
 
     return closure(input_files(args.data), use_cache=not args.no_cache, for_validation=for_validation)
 
@@ -374,7 +374,7 @@ def cmd_query(args, out) -> int:
 
 
 def _open_store(args):
-    from .store import open_store
+    from laborkg.backends.oxigraph import open_store
 
     if getattr(args, "endpoint", None):
         return _open_endpoint(args)
@@ -384,7 +384,7 @@ def _open_store(args):
 
 
 def _open_endpoint(args):
-    from .endpoint import DEFAULT_GRAPH, EndpointStore
+    from laborkg.backends.remote import DEFAULT_GRAPH, EndpointStore
 
     if args.store or args.data or args.no_cache:
         raise InputError("--endpoint answers from the remote graph: not with --store, --data or --no-cache")
@@ -443,9 +443,9 @@ def cmd_sparql(args, out) -> int:
 
 
 def cmd_export(args, out) -> int:
-    from . import export
-    from .graph import input_files, load
-    from .reason import closure
+    from laborkg.pipeline.load import input_files, load
+    from laborkg.pipeline.reason import closure
+    from laborkg.publish import export
 
     if args.store:
         return _export_store(args, out)
@@ -456,7 +456,7 @@ def cmd_export(args, out) -> int:
 
 
 def _export_store(args, out) -> int:
-    from .store import STORE_EXPORT_FORMATS, dump
+    from laborkg.backends.oxigraph import STORE_EXPORT_FORMATS, dump
 
     if args.closure is False:
         raise InputError(
@@ -479,7 +479,7 @@ def _export_store(args, out) -> int:
                 dump(store, args.format, stream)
                 stream.flush()
             return 0
-        from .atomic import atomic_writer
+        from laborkg.atomic import atomic_writer
 
         target = Path(args.output)
         if target.is_dir():
@@ -493,7 +493,10 @@ def _export_store(args, out) -> int:
 
 
 def cmd_link(args, out) -> int:
-    from . import export, link  # export registers the laborkg-turtle writer
+    from laborkg.publish import (
+        export,
+        link,  # export registers the laborkg-turtle writer
+    )
 
     graph = _load(args)
     mappings = link.load_mappings(graph=graph)
@@ -530,7 +533,7 @@ def cmd_link(args, out) -> int:
 
 
 def cmd_docs(args, out) -> int:
-    from .docs import write_docs
+    from laborkg.publish.docs import write_docs
 
     index = write_docs(Path(args.output))
     out.write(f"wrote {index}\n")
@@ -580,7 +583,7 @@ def markdown_catalogue(cat: dict[str, q.PackagedQuery]) -> str:
 
 
 def cmd_validate(args, out) -> int:
-    from .validate import validate
+    from laborkg.pipeline.validate import validate
 
     graph = _load(args, for_validation=True)
     report = validate(graph)
@@ -598,7 +601,7 @@ def cmd_validate(args, out) -> int:
 
 
 def cmd_build(args, out) -> int:
-    from .store import NotConforming, build
+    from laborkg.store.build import NotConforming, build
 
     def progress(message: str) -> None:
         sys.stderr.write(f"laborkg: {message}\n")
@@ -626,8 +629,8 @@ def cmd_build(args, out) -> int:
 
 
 def cmd_add(args, out) -> int:
-    from .incremental import add
-    from .store import NotConforming
+    from laborkg.store.build import NotConforming
+    from laborkg.store.incremental import add
 
     try:
         done = add(args.store, args.files, progress=lambda m: sys.stderr.write(f"laborkg: {m}\n"))
@@ -643,7 +646,7 @@ def cmd_add(args, out) -> int:
 
 
 def cmd_stats(args, out) -> int:
-    from .stats import compute as compute_stats
+    from laborkg.publish.stats import compute as compute_stats
 
     graph = _load(args)
     s = compute_stats(graph)
@@ -685,9 +688,11 @@ def cmd_stats(args, out) -> int:
 def cmd_push(args, out) -> int:
     import os
 
-    from .endpoint import ASSERTED_GRAPH, DEFAULT_GRAPH, PASSWORD_ENV, USER_ENV, push
-    from .graph import input_files, load
-    from .reason import closure
+    from laborkg.backends.protocol import PASSWORD_ENV, USER_ENV
+    from laborkg.backends.remote import ASSERTED_GRAPH, DEFAULT_GRAPH
+    from laborkg.pipeline.load import input_files, load
+    from laborkg.pipeline.reason import closure
+    from laborkg.publish.push import push
 
     if args.password and not args.user and not os.environ.get(USER_ENV):
         raise InputError(f"--password without --user (or {USER_ENV})")
@@ -721,7 +726,7 @@ def cmd_push(args, out) -> int:
 
 
 def cmd_serve(args, out) -> int:
-    from .server import serve
+    from laborkg.server.app import serve
 
     return serve(_open_store(args) if args.store else _load(args), args, out)
 

@@ -27,9 +27,9 @@ from pathlib import Path
 from rdflib import Graph, URIRef
 from rdflib.namespace import NamespaceManager
 
-from . import paths
-from .errors import InputError, ParseError
-from .namespace import BASE, PREFIXES, bind_prefixes, sparql_prologue
+from laborkg import paths
+from laborkg.errors import InputError, ParseError
+from laborkg.namespace import BASE, PREFIXES, bind_prefixes, sparql_prologue
 
 __all__ = [
     "ALLOWED_PREDICATES",

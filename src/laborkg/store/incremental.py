@@ -83,12 +83,14 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, SH
 
-from . import paths
-from .atomic import write_atomic
-from .errors import InputError, LaborKGError
-from .graph import expand_paths, load
-from .namespace import LKG, sparql_prologue
-from .store import DATABASE, MANIFEST, NotConforming, _file_entry, read_manifest, to_oxigraph, to_rdflib
+from laborkg import paths
+from laborkg.atomic import write_atomic
+from laborkg.backends.terms import to_oxigraph, to_rdflib
+from laborkg.errors import InputError, LaborKGError
+from laborkg.namespace import LKG, sparql_prologue
+from laborkg.pipeline.load import expand_paths, load
+from laborkg.store.build import NotConforming
+from laborkg.store.layout import DATABASE, MANIFEST, file_entry, read_manifest
 
 DELTA = "validation-delta"  # the second database, beside DATABASE in the store directory
 JOURNAL = "adding.json"
@@ -352,7 +354,7 @@ def _copy(graph: Graph) -> Graph:
 
 
 def _reason(graph: Graph, reasoner: str, validation: bool) -> Graph:
-    from .reason import owl_rl_closure
+    from laborkg.pipeline.reason import owl_rl_closure
 
     graph = _copy(graph)
     if validation:
@@ -388,7 +390,7 @@ def compute_delta(manifest: dict, directory: Path):
     labelled differently in each closure) are left out: no instance rule reads them."""
     import pyoxigraph as ox
 
-    from .reason import closure
+    from laborkg.pipeline.reason import closure
 
     files = _inputs_unchanged(manifest)
     if files is None:
@@ -485,12 +487,12 @@ def _tbox(manifest: dict, reasoner: str) -> tuple[Graph, Graph]:
     """The closure of the ontology alone, for queries and for validation (without domains and ranges),
     cached beside reason.py's closures: every ``add`` starts from them (reasoning over a closure again
     gives the same closure). Refused if the ontology changed since the store was built."""
-    from .reason import cache_dir, inputs_key
+    from laborkg.pipeline.reason import cache_dir, inputs_key
 
     files = paths.ontology_files()
     recorded = {e["file"]: e["sha256"] for e in manifest["inputs"]["files"]}
     for f in files:
-        entry = _file_entry(f)
+        entry = file_entry(f)
         if recorded.get(entry["file"]) != entry["sha256"]:
             raise Rebuild(f"the ontology ({entry['file']}) changed since the store was built")
     out = []
@@ -510,7 +512,7 @@ def _tbox(manifest: dict, reasoner: str) -> tuple[Graph, Graph]:
 
 
 def _check(graph: Graph, focus: set, shapes: Graph, checks: list[Path], seeds_dir: Path | None = None):
-    from .validate import ValidationReport, Violation, _order, _shacl, quote_violations
+    from laborkg.pipeline.validate import ValidationReport, Violation, _order, _shacl, quote_violations
 
     focus_text = {str(f) for f in focus}
     iris = [f for f in focus if isinstance(f, URIRef)]
@@ -590,7 +592,7 @@ def _locked(directory: Path):
 
 
 def _rebuild(directory: Path, manifest: dict, new_files: list[Path], why: str, progress) -> dict:
-    from .store import build
+    from laborkg.store.build import build
 
     old = _inputs_unchanged(manifest)
     if old is None:
@@ -615,8 +617,8 @@ def _rebuild(directory: Path, manifest: dict, new_files: list[Path], why: str, p
 def _add(directory: Path, manifest: dict, new_files: list[Path], addition: Graph, progress) -> dict:
     import pyoxigraph as ox
 
-    from .reason import reasoner_name
-    from .validate import check_files, shapes_graph
+    from laborkg.pipeline.reason import reasoner_name
+    from laborkg.pipeline.validate import check_files, shapes_graph
 
     # Reason over the subgraph with the reasoner laborkg picks for a graph of its size
     # (reason.reasoner_name; $LABORKG_REASONER decides), whichever reasoner built the store: on
@@ -725,7 +727,7 @@ def _add(directory: Path, manifest: dict, new_files: list[Path], addition: Graph
     reader.close()
     store = delta = None
 
-    entries = [_file_entry(f) for f in new_files]
+    entries = [file_entry(f) for f in new_files]
     new_manifest = json.loads(json.dumps(manifest))
     new_manifest["triples"] = manifest["triples"] + len(new_q)
     new_manifest["inputs"]["files"] += entries

@@ -19,9 +19,9 @@ from pyld import jsonld
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
-from . import paths
-from .errors import InputError
-from .namespace import LKG, PREFIXES, bind_prefixes
+from laborkg import paths
+from laborkg.errors import InputError
+from laborkg.namespace import LKG, PREFIXES, bind_prefixes
 
 CONTEXT_URL = "https://w3id.org/laborkg/context.jsonld"
 PROGRAM_FRAME_URL = "https://w3id.org/laborkg/program-frame.jsonld"
@@ -114,7 +114,7 @@ def build_context(ontology: Graph) -> dict:
 
 
 def write_context(ontology: Graph, target: Path | None = None) -> Path:
-    from .atomic import write_atomic
+    from laborkg.atomic import write_atomic
 
     target = target or LOCAL_DOCUMENTS[CONTEXT_URL]
     write_atomic(target, json.dumps(build_context(ontology), indent=2, ensure_ascii=False) + "\n")

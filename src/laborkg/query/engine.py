@@ -23,8 +23,8 @@ from rdflib.query import ResultRow
 if TYPE_CHECKING:  # rdflib's SPARQL parser costs ~60 ms to import: loaded when a query is parsed
     from rdflib.plugins.sparql.sparql import Query
 
-from .errors import LaborKGError, QueryError
-from .namespace import bind_prefixes, sparql_prologue
+from laborkg.errors import LaborKGError, QueryError
+from laborkg.namespace import bind_prefixes, sparql_prologue
 
 DEFAULT_TIMEOUT = 30.0
 

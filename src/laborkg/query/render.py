@@ -14,7 +14,7 @@ from xml.sax.saxutils import escape
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDFS, SKOS, XSD
 
-from .namespace import LKG, PREFIXES
+from laborkg.namespace import LKG, PREFIXES
 
 FORMATS = ("table", "csv", "tsv", "json", "xml")
 _MONTHS = {

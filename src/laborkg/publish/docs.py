@@ -57,10 +57,10 @@ from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
-from . import paths
-from .errors import InputError, LaborKGError
-from .graph import load
-from .namespace import is_own_term
+from laborkg import paths
+from laborkg.errors import InputError, LaborKGError
+from laborkg.namespace import is_own_term
+from laborkg.pipeline.load import load
 
 INDEX = "index.html"
 # Everything write_docs puts in its directory: an existing directory holding anything else is
@@ -102,7 +102,7 @@ def write_docs(out_dir: Path) -> Path:
     """
     given = Path(out_dir)
     out_dir = Path(os.path.abspath(given))  # "." and ".." made nameable; symbolic links kept
-    _check_target(out_dir, given)
+    check_target(out_dir, given)
     html = render_html()
     parent = out_dir.parent
     try:
@@ -297,7 +297,7 @@ def _root_logger_kept() -> Iterator[None]:
         root.setLevel(level)
 
 
-def _check_target(out_dir: Path, shown: Path) -> None:
+def check_target(out_dir: Path, shown: Path) -> None:
     """Raise :class:`InputError` (naming ``shown``) unless ``out_dir`` may be written or replaced."""
     if out_dir.is_symlink():
         raise InputError(f"{shown}: is a symbolic link; give the directory itself")

@@ -14,9 +14,9 @@ from pathlib import Path
 from rdflib import Graph
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
-from . import paths
-from .errors import InputError, ParseError
-from .namespace import bind_prefixes
+from laborkg import paths
+from laborkg.errors import InputError, ParseError
+from laborkg.namespace import bind_prefixes
 
 _FORMATS = {
     ".ttl": "turtle",
@@ -52,11 +52,11 @@ def parse_file(path: Path) -> Graph:
         raise InputError(f"{path}: no such file")
     fmt = rdf_format(path)
     if fmt == "sssom":  # links to external graphs: one skos mapping triple per row
-        from .link import mapping_graph, read_sssom
+        from laborkg.publish.link import mapping_graph, read_sssom
 
         return mapping_graph(read_sssom(path))
     if fmt == "json-ld":  # through laborkg's offline JSON-LD processor: no remote context is fetched
-        from .jsonld import to_graph
+        from laborkg.pipeline.jsonld import to_graph
 
         try:
             return to_graph(path.read_text(encoding="utf-8"))

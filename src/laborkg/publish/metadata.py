@@ -16,7 +16,7 @@ from importlib import metadata as importlib_metadata
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, OWL, RDF, RDFS, XSD
 
-from .namespace import BASE, LKG, LKR, bind_prefixes
+from laborkg.namespace import BASE, LKG, LKR, bind_prefixes
 
 VOID = Namespace("http://rdfs.org/ns/void#")
 DATASET = LKR["dataset"]

@@ -53,9 +53,9 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 
-from .atomic import write_atomic
-from .graph import load
-from .namespace import bind_prefixes
+from laborkg.atomic import write_atomic
+from laborkg.namespace import bind_prefixes
+from laborkg.pipeline.load import load
 
 _log = logging.getLogger(__name__)
 CLOSURE_VERSION = "2"  # bump when the tidy-up rules below change
@@ -95,7 +95,7 @@ def reasoner_name(requested: str | None = None, triples: int | None = None) -> s
     size of the graph when known, no longer changes the choice (reasonable needed 5.7 GB at 100k)."""
     name = (requested or os.environ.get("LABORKG_REASONER") or "auto").strip().lower()
     if name not in REASONERS:
-        from .errors import InputError
+        from laborkg.errors import InputError
 
         raise InputError(f"unknown reasoner {name!r} (expected one of {', '.join(REASONERS)})")
     return "laborkg" if name == "auto" else name
@@ -198,7 +198,7 @@ def owl_rl_closure(graph: Graph, reasoner: str | None = None) -> Graph:
     (``$LABORKG_REASONER``, else see :func:`reasoner_name`)."""
     name = reasoner_name(reasoner, len(graph))
     if name == "laborkg":
-        from . import rules
+        from laborkg.pipeline import rules
 
         try:
             rules.materialise(graph)  # tidied already

@@ -47,12 +47,12 @@ from typing import TYPE_CHECKING, Any, Protocol
 from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 
-from . import queries as q
-from . import render
-from .engine import Answer, QueryTimeout, execute, is_update, prepare
-from .errors import InputError, LaborKGError, QueryError
-from .limits import Limits, serve_arguments  # noqa: F401 - re-exported: laborkg.server.Limits
-from .namespace import LKC, LKG, LKR, bind_prefixes
+from laborkg.errors import InputError, LaborKGError, QueryError
+from laborkg.namespace import LKC, LKG, LKR, bind_prefixes
+from laborkg.query import catalogue as q
+from laborkg.query import render
+from laborkg.query.engine import Answer, QueryTimeout, execute, is_update, prepare
+from laborkg.server.limits import Limits, serve_arguments  # noqa: F401 - re-exported: laborkg.server.Limits
 
 if TYPE_CHECKING:  # rdflib's SPARQL parser loads with the first query, not with ``laborkg --help``
     from rdflib.plugins.sparql.sparql import Query
@@ -1408,7 +1408,7 @@ class Handler(BaseHTTPRequestHandler):
         if fmt == "html":
             return Response(200, self._entity_page(iri, described, lang).encode(), HTML, {"Vary": "Accept"})
         if fmt == "json-ld":
-            from . import jsonld
+            from laborkg.pipeline import jsonld
 
             body = jsonld.dumps(jsonld.compact(described))
         else:
@@ -1526,7 +1526,7 @@ def make_server(
     ``backend`` is a :class:`Backend`, an rdflib Graph (the closure) or a :class:`laborkg.store.Store`;
     by default the shipped graph's closure."""
     if backend is None:
-        from .api import open as open_graph
+        from laborkg.api import open as open_graph
 
         backend = open_graph().graph
     if isinstance(backend, Graph):

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from rdflib import Graph
 
-from .namespace import sparql_prologue
+from laborkg.namespace import sparql_prologue
 
 _BY_CLASS = """
 SELECT ?class (COUNT(DISTINCT ?entity) AS ?n) WHERE {

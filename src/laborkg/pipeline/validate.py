@@ -14,9 +14,9 @@ from pyshacl import validate as shacl_validate
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
-from . import paths
-from .graph import load
-from .namespace import LKG, PREFIXES, SH, sparql_prologue
+from laborkg import paths
+from laborkg.namespace import LKG, PREFIXES, SH, sparql_prologue
+from laborkg.pipeline.load import load
 
 
 @dataclass(frozen=True, order=True)

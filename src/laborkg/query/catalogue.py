@@ -25,10 +25,10 @@ from pathlib import Path
 from rdflib import Graph, Literal, URIRef, Variable
 from rdflib.namespace import RDFS, SKOS, XSD
 
-from . import paths
-from .engine import DEFAULT_TIMEOUT, Answer, execute, prepare
-from .errors import QueryError
-from .namespace import LKG, PREFIXES
+from laborkg import paths
+from laborkg.errors import QueryError
+from laborkg.namespace import LKG, PREFIXES
+from laborkg.query.engine import DEFAULT_TIMEOUT, Answer, execute, prepare
 
 PARAM_TYPES = ("iri", "string", "language", "date", "year", "integer")
 _HEADER = re.compile(r"^#\+\s*(\w+)\s*:\s*(.*)$")

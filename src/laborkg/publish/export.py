@@ -23,12 +23,13 @@ from rdflib.plugins.serializers.trig import TrigSerializer
 from rdflib.plugins.serializers.turtle import TurtleSerializer
 from rdflib.serializer import Serializer
 
-from . import jsonld, paths
-from .atomic import write_atomic
-from .errors import InputError
-from .graph import load
-from .metadata import GRAPH_BASE, describe
-from .namespace import LKG, bind_prefixes
+from laborkg import paths
+from laborkg.atomic import write_atomic
+from laborkg.errors import InputError
+from laborkg.namespace import LKG, bind_prefixes
+from laborkg.pipeline import jsonld
+from laborkg.pipeline.load import load
+from laborkg.publish.metadata import GRAPH_BASE, describe
 
 
 class _ExactDoubles:
@@ -49,8 +50,8 @@ class ExactTrigSerializer(_ExactDoubles, TrigSerializer):
     """rdflib's TriG writer with exact doubles."""
 
 
-plugin.register("laborkg-turtle", Serializer, "laborkg.export", "ExactTurtleSerializer")
-plugin.register("laborkg-trig", Serializer, "laborkg.export", "ExactTrigSerializer")
+plugin.register("laborkg-turtle", Serializer, "laborkg.publish.export", "ExactTurtleSerializer")
+plugin.register("laborkg-trig", Serializer, "laborkg.publish.export", "ExactTrigSerializer")
 
 FORMATS = ("ttl", "jsonld", "nt", "nq", "trig")
 

@@ -1,0 +1,1 @@
+"""From files to a checked closure: load, JSON-LD, SSSOM, reasoning, validation."""

@@ -1,0 +1,1 @@
+"""What leaves the graph: exports, VoID/DCAT, ontology docs, link report, statistics, push."""

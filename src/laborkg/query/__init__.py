@@ -1,0 +1,1 @@
+"""Queries: the engine's safe prepare/run, the catalogue of packaged queries, rewriting and rendering."""

@@ -1,0 +1,1 @@
+"""The on-disk store: layout, build, validation delta and incremental additions."""

@@ -1,0 +1,86 @@
+"""A store directory: its manifest, its database, and replacing one store by another."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import shutil
+from pathlib import Path
+
+from laborkg import paths
+from laborkg.errors import InputError
+
+STORE_FORMAT = "laborkg-store"
+STORE_VERSION = 1
+MANIFEST = "manifest.json"
+DATABASE = "oxigraph"  # the pyoxigraph (RocksDB) directory inside a store directory
+
+
+
+def read_manifest(directory: Path | str) -> dict:
+    """The manifest of the store in ``directory``, or :class:`InputError` if it is not a laborkg store."""
+    directory = Path(directory)
+    manifest = directory / MANIFEST
+    if not directory.is_dir():
+        raise InputError(f"{directory}: no such store (build it with: laborkg build --store {directory})")
+    try:
+        data = json.loads(manifest.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        raise InputError(f"{directory}: not a laborkg store (no readable {MANIFEST})") from None
+    if not isinstance(data, dict) or data.get("format") != STORE_FORMAT:
+        raise InputError(f"{directory}: not a laborkg store ({MANIFEST} is not a laborkg manifest)")
+    if data.get("version") != STORE_VERSION:
+        raise InputError(
+            f"{directory}: store version {data.get('version')!r}, this laborkg reads version "
+            f"{STORE_VERSION}: rebuild it with laborkg build --store {directory}"
+        )
+    return data
+
+
+
+def file_entry(path: Path) -> dict:
+    data = path.read_bytes()
+    try:
+        name = str(path.resolve().relative_to(paths.ROOT))
+    except ValueError:
+        name = str(path.resolve())
+    return {"file": name, "bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+
+
+def check_target(directory: Path) -> None:
+    """Refuse to replace anything but an empty directory or a laborkg store."""
+    if not directory.exists():
+        return
+    if not directory.is_dir():
+        raise InputError(f"{directory}: exists and is not a directory")
+    if not any(directory.iterdir()):
+        return
+    try:
+        read_manifest(directory)
+    except InputError:
+        raise InputError(
+            f"{directory}: exists and is not a laborkg store; refusing to replace it "
+            "(give a new or an empty directory)"
+        ) from None
+
+
+
+
+def replace_directory(new: Path, directory: Path) -> None:
+    """Move the complete store ``new`` to ``directory``, replacing the store there (if any)."""
+    if directory.exists():
+        old = directory.resolve().parent / f".{directory.name}.old-{os.getpid()}"
+        shutil.rmtree(old, ignore_errors=True)
+        os.rename(directory, old)
+        try:
+            os.rename(new, directory)
+        except BaseException:
+            os.rename(old, directory)
+            raise
+        with contextlib.suppress(OSError):
+            shutil.rmtree(old)
+    else:
+        os.rename(new, directory)
+
