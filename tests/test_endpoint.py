@@ -1,12 +1,12 @@
-"""laborkg against a real remote SPARQL endpoint: a private Virtuoso 7.2 (tests/virtuoso.py).
+"""laborkg against a real remote SPARQL endpoint: a private Virtuoso 7.2 (tests/support/virtuoso.py).
 
 - ``laborkg push`` loads the closure (Graph Store Protocol, or SPARQL Update in chunks), atomically:
   refused, failed or wrongly authenticated pushes leave the remote graph as it was;
 - every packaged query, with each example's parameters and with none, gives on Virtuoso the answer of the
-  in-memory closure, after ``test_store.comparable`` (numbers by value: Virtuoso, like Oxigraph, stores
+  in-memory closure, after ``support.compare.comparable`` (numbers by value: Virtuoso, like Oxigraph, stores
   ``207000000.0`` as ``207000000``; GROUP_CONCAT columns compared as sets),
   with no exception: the queries Virtuoso 7.2 got wrong were made portable (see below and queries/*.rq);
-- hostile strings in string parameters never widen an answer (the oracle of tests/test_injection.py);
+- hostile strings in string parameters never widen an answer (the oracles of tests/support/hostile.py);
 - a truncated or partial answer is an error (exit 4), never rows: a second Virtuoso caps results at 10 rows
   (``ResultSetMaxRows``) and stops queries after 1 s (``MaxQueryExecutionTime``).
 """
@@ -17,18 +17,18 @@ import json
 
 import pytest
 from rdflib import URIRef
-from test_injection import hostile_strings, oracle_find_entity
-from test_store import _cases, _signature, comparable
-from virtuoso import PASSWORD, USER, start
+from support.compare import cases, comparable, table_signature
+from support.hostile import hostile_strings, oracle_find_entity
+from support.virtuoso import PASSWORD, USER, start
 
+from laborkg.backends.remote import DEFAULT_GRAPH, EndpointStore
+from laborkg.cli import main
+from laborkg.errors import InputError, QueryError, RemoteError
+from laborkg.publish.push import push
 from laborkg.query import catalogue as queries
 from laborkg.query import render
-from laborkg.cli import main
-from laborkg.backends.remote import DEFAULT_GRAPH, EndpointStore
-from laborkg.publish.push import push
-from laborkg.query.rewrite import bind_parameters, sparql_term
 from laborkg.query.engine import QueryTimeout
-from laborkg.errors import InputError, QueryError, RemoteError
+from laborkg.query.rewrite import bind_parameters, sparql_term
 
 CATALOGUE = queries.catalogue()
 _WANT: dict = {}
@@ -99,13 +99,13 @@ def count(server, graph: str) -> int:
 # statistic-change, union-partners). Every packaged query must give Virtuoso's answer; none is excused.
 
 
-@pytest.mark.parametrize(("name", "params"), list(_cases()))
+@pytest.mark.parametrize(("name", "params"), list(cases()))
 def test_virtuoso_answers_as_the_in_memory_closure(kg, remote, name, params):
     got = comparable(remote.query(name, params, timeout=60), CATALOGUE[name].text)
     assert got == embedded(kg, name, params)
 
 
-@pytest.mark.parametrize(("name", "params"), list(_cases()))
+@pytest.mark.parametrize(("name", "params"), list(cases()))
 def test_bound_text_answers_as_the_engine_binds(kg, name, params):
     """The text sent to an endpoint (parameters written as terms) means what initBindings mean."""
     from laborkg.query.engine import execute
@@ -125,7 +125,7 @@ def test_tables_from_the_endpoint_are_labelled_as_in_memory(kg, remote, name):
     assert len(labels) < len(kg) / 10
     for lang in ("en", "es"):
         want_table = render.table(mem, kg, lang=lang, width=200)
-        assert _signature(render.table(got, labels, lang=lang, width=200)) == _signature(want_table)
+        assert table_signature(render.table(got, labels, lang=lang, width=200)) == table_signature(want_table)
 
 
 def test_cli_query_and_sparql_on_the_endpoint(pushed, capsys):

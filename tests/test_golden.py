@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from golden_support import GOLDEN, compute, example_params
+from support.golden import GOLDEN, compute, example_params
 
 from laborkg.query import catalogue as queries
 from laborkg.query.engine import prepare

@@ -5,11 +5,11 @@ the packaged queries, dereferenceable IRIs, and a bounded load (figures printed,
 
 from __future__ import annotations
 
-import importlib
 import csv
 import hashlib
 import http.client
 import http.server
+import importlib
 import io
 import json
 import os
@@ -28,10 +28,11 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDFS
 from rdflib.query import Result
+from support.compare import cases, comparable
 
 from laborkg.pipeline import jsonld
-from laborkg.query.engine import Answer
 from laborkg.query.catalogue import catalogue
+from laborkg.query.engine import Answer
 from laborkg.server.app import RESERVED_PARAMS, TABLE, Limits, make_server, negotiate
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -827,12 +828,10 @@ def test_serve_store_answers_as_the_in_memory_server(client, store_server, kg):
     normalisations of tests/test_store.py: numbers by value, an empty GROUP_CONCAT as unbound). Where
     rdflib runs past the in-memory server's 30 s (commitments takes ~25 s on an idle machine), the
     in-memory closure answers without a limit instead."""
-    from test_store import _cases, comparable
-
     from laborkg.query.catalogue import run
 
     compared = 0
-    for case in _cases():
+    for case in cases():
         name, params = case.values
         text = catalogue()[name].text
         target = f"/queries/{name}" + ("?" + urllib.parse.urlencode(params) if params else "")

@@ -2,7 +2,7 @@
 
 Every packaged query runs with each of its example parameters, and with none, on the store that
 ``laborkg build`` makes from the shipped data and on the in-memory closure; the answers must be equal
-after ``golden_support.normalise`` and two documented normalisations (see ``laborkg.store``):
+after ``support.compare.comparable``: ``support.golden.normalise`` and two documented normalisations:
 
 - numbers compare by value: Oxigraph stores ``207000000.0`` (``xsd:decimal``) as ``207000000``;
 - a GROUP_CONCAT over a group with no bound value is ``""`` in rdflib and unbound in Oxigraph: both are
@@ -12,28 +12,28 @@ after ``golden_support.normalise`` and two documented normalisations (see ``labo
 from __future__ import annotations
 
 import json
-import re
 import shutil
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from golden_support import concat_columns, example_params, normalise
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
+from support.compare import cases, comparable, table_signature
+from support.golden import example_params
 
 from laborkg import paths
-from laborkg.query import catalogue as queries
-from laborkg.pipeline import reason
-from laborkg.query import render
-from laborkg.cli import main
-from laborkg.query.engine import Answer, QueryTimeout
-from laborkg.errors import InputError, QueryError
-from laborkg.pipeline.load import input_files, load
-from laborkg.store.build import NotConforming, build, validate_closure
 from laborkg.backends.oxigraph import open_store
-from laborkg.query.rewrite import project_parameters
+from laborkg.cli import main
+from laborkg.errors import InputError, QueryError
+from laborkg.pipeline import reason
+from laborkg.pipeline.load import input_files, load
 from laborkg.pipeline.validate import validate
+from laborkg.query import catalogue as queries
+from laborkg.query import render
+from laborkg.query.engine import QueryTimeout
+from laborkg.query.rewrite import project_parameters
+from laborkg.store.build import NotConforming, build, validate_closure
 
 pyoxigraph = pytest.importorskip("pyoxigraph")
 
@@ -54,68 +54,12 @@ def store(store_dir):
         yield s
 
 
-def _cases():
-    for name, query in CATALOGUE.items():
-        seen = []
-        for n, _ in enumerate(query.examples or [None]):
-            params = example_params(type(query)(**{**vars(query), "examples": query.examples[n:]}))
-            if params not in seen:
-                seen.append(params)
-        if not any(p.required for p in query.params) and {} not in seen:
-            seen.append({})  # every optional parameter left unbound
-        for params in seen:
-            yield pytest.param(name, params, id=f"{name}-{'-'.join(f'{k}={v}' for k, v in params.items())}")
-
-
-def _number(term):
-    if isinstance(term, Literal) and term.datatype in _NUMERIC:
-        value = (
-            Decimal(str(term.toPython())) if term.datatype in (XSD.double, XSD.float) else Decimal(str(term))
-        )
-        return Literal(f"{value.normalize():f}", datatype=term.datatype)
-    return term
-
-
-def comparable(answer: Answer, text: str) -> dict:
-    """``golden_support.normalise`` plus the two documented normalisations."""
-    if answer.kind == "select":
-        answer = Answer(
-            "select", vars=answer.vars, rows=[tuple(_number(t) for t in row) for row in answer.rows]
-        )
-    norm = normalise(answer, text)
-    if "rows" in norm:
-        seps = concat_columns(text)
-        rows = (
-            [
-                [] if cell is None and var in seps else cell
-                for var, cell in zip(norm["vars"], row, strict=True)
-            ]
-            for row in norm["rows"]
-        )
-        norm["rows"] = sorted(rows, key=lambda r: json.dumps(r, ensure_ascii=False))
-    return norm
-
-
-@pytest.mark.parametrize(("name", "params"), list(_cases()))
+@pytest.mark.parametrize(("name", "params"), list(cases()))
 def test_store_answers_as_the_in_memory_closure(kg, store, name, params):
     query = CATALOGUE[name]
     want = comparable(queries.run(kg, name, params, timeout=None), query.text)
     got = comparable(store.query(name, params, timeout=None), query.text)
     assert got == want
-
-
-def _signature(table: str) -> tuple:
-    """A table with row and footnote order left out (ORDER BY ties and GROUP_CONCAT order are open)."""
-    head, _, notes = table.partition("\nSources:\n")
-    head = re.sub(r"\[\d+(?:, \d+)*\]", lambda m: f"[{m.group(0).count(',') + 1} sources]", head)
-    if re.search(r"^-\[ 1 \]", head, re.M):
-        rows = sorted(re.split(r"^-\[ \d+ \]-*$", head, flags=re.M))
-    else:
-        rows = sorted(head.splitlines())
-    notes = sorted(
-        re.sub(r"^\[\d+\] ", "", n).strip() for n in re.split(r"\n(?=\[\d+\] )", notes.replace("\n    ", " "))
-    )
-    return rows, notes
 
 
 @pytest.mark.parametrize("lang", ["en", "es"])
@@ -130,7 +74,7 @@ def test_tables_from_the_store_are_labelled_as_in_memory(kg, store, name, lang):
     assert len(labels) < len(kg) / 10  # only what the answer needs, never the whole graph
     want_table = render.table(mem, kg, lang=lang, width=200)
     got_table = render.table(got, labels, lang=lang, width=200)
-    assert _signature(got_table) == _signature(want_table)
+    assert table_signature(got_table) == table_signature(want_table)
 
 
 def test_the_headline_query_from_the_store(store):

@@ -3,7 +3,7 @@
 Each query runs with the parameters of its first ``#+ example:`` line. A result is stored as
 ``tests/golden/<name>.json``: the variables and the rows as N-Triples terms, rows sorted, and the
 columns made with GROUP_CONCAT split on their separator and sorted (SPARQL leaves their order open).
-Regenerate after an intended change with ``.venv/bin/python tests/golden_support.py`` and review the diff.
+Regenerate after an intended change with ``.venv/bin/python tests/support/golden.py`` and review the diff.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import shlex
 import sys
 from pathlib import Path
 
-GOLDEN = Path(__file__).parent / "golden"
+GOLDEN = Path(__file__).resolve().parents[1] / "golden"
 _CONCAT = re.compile(
     r"GROUP_CONCAT\s*\((?:[^()]|\([^()]*(?:\([^()]*\))*[^()]*\))*?"
     r'separator\s*=\s*"([^"]*)"\s*\)\s*AS\s*\?(\w+)',
@@ -68,9 +68,9 @@ def compute(graph, query) -> dict:
 
 
 def write_all() -> None:
-    from laborkg.query import catalogue as queries
     from laborkg.pipeline.load import input_files
     from laborkg.pipeline.reason import closure
+    from laborkg.query import catalogue as queries
 
     graph = closure(input_files())
     GOLDEN.mkdir(exist_ok=True)

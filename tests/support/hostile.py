@@ -1,0 +1,139 @@
+"""Hostile strings for string parameters, and Python oracles of the honest answer for each such parameter."""
+
+from __future__ import annotations
+
+import itertools
+
+from rdflib import URIRef
+from rdflib.namespace import RDF, RDFS, SKOS
+
+from laborkg.namespace import LKG, LKR
+
+PAYLOADS = [
+    "'",
+    '"',
+    "'''",
+    '"""',
+    "\\",
+    "\\'",
+    '\\"',
+    "{",
+    "}",
+    "} UNION { ?s ?p ?o }",
+    '" } UNION { ?s ?p ?o } #',
+    "') || true || ('",
+    '") || true || ("',
+    "?s ?p ?o",
+    "} . ?entity ?p ?o . {",
+    "FILTER(true)",
+    "# comment",
+    "\n",
+    "\r\n",
+    "\t",
+    "\u0000",
+    "*/",
+    "/*",
+    "-- ",
+    "<https://w3id.org/laborkg/id/stps>",
+    "lkr:stps",
+    "SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o }",
+    "INSERT DATA { <a:b> <a:c> <a:d> }",
+    "; DROP ALL",
+    "%00",
+    "%27",
+    "&#39;",
+    "\u202e",
+    "\u200b",
+    "ǅ",
+    "ß",
+    "İ",
+    "🙂",
+    "表",
+    "ñ",
+    "Ｔａｂｌｅ",
+    "e\u0301",
+    ")",
+    "(",
+    ".",
+    ",",
+    "|",
+    "^^xsd:string",
+    "@en",
+    "\\u0022",
+    "\\x22",
+    "${name}",
+    "{{name}}",
+    "%s",
+    "UNION",
+    "OPTIONAL",
+    "VALUES ?x { 1 }",
+    "BIND(1 AS ?x)",
+    "LIMIT 0",
+    "}}}}}}}}",
+    "{{{{{{{{",
+]
+REAL = ["STPS", "Table 3", "Table 9", "Table 1", "secretaría", "inspect", "", " ", "a"]
+
+
+def hostile_strings(n: int = 1000) -> list[str]:
+    """n hostile strings (every payload in several contexts), plus the plain real strings."""
+    combos = list(
+        dict.fromkeys(p + x + s for p, x, s in itertools.product(REAL, PAYLOADS, ["", "'", '"', " #", "\n}"]))
+    )
+    extra = [p * 40 for p in PAYLOADS[:20]] + ["x" * 10_000]
+    step = len(combos) / (n - len(extra))
+    unique = list(dict.fromkeys(extra + [combos[int(i * step)] for i in range(n - len(extra))]))
+    assert len(unique) >= n
+    return REAL + unique
+
+
+def _lower(s: str) -> str:
+    return s.lower()
+
+
+def _quotes(kg, node):
+    return [str(q) for p in kg.objects(node, LKG.source) for q in kg.objects(p, LKG.quote)]
+
+
+def _in_table(quote: str, table: str) -> bool:
+    return f"{table}." in quote or f"({table})" in quote
+
+
+def oracle_find_entity(kg, text):
+    names = (RDFS.label, SKOS.altLabel, LKG.acronym)
+    return {
+        e
+        for e in kg.subjects(RDF.type, LKG.NamedEntity)
+        if any(_lower(text) in _lower(str(o)) for p in names for o in kg.objects(e, p))
+    }
+
+
+def oracle_ratifications(kg, text):
+    return {
+        r
+        for r in kg.subjects(LKG.ratifyingParty, LKR.mexico)
+        if any(_lower(text) in _lower(q) for q in _quotes(kg, r))
+    }
+
+
+def oracle_policies(kg, text):
+    return {p for p in kg.subjects(RDF.type, LKG.Policy) if any(_in_table(q, text) for q in _quotes(kg, p))}
+
+
+def oracle_statistics(kg, text):
+    """Observations of a dataset that cites a passage naming the table."""
+    in_dataset = URIRef("http://purl.org/linked-data/cube#dataSet")
+    return {
+        o
+        for o, ds in kg.subject_objects(in_dataset)
+        if (o, RDF.type, LKG.Observation) in kg and any(_in_table(q, text) for q in _quotes(kg, ds))
+    }
+
+
+# query → (string parameter, the column that identifies a row, oracle)
+ORACLES = {
+    ("find-entity", "name"): ("entity", oracle_find_entity),
+    ("ratifications", "quoting"): ("ratification", oracle_ratifications),
+    ("policies", "table"): ("policy", oracle_policies),
+    ("child-labor-statistics", "table"): ("observation", oracle_statistics),
+}
