@@ -1,6 +1,11 @@
-"""Shared fixtures: the shipped graph (asserted and closure) and a private closure cache."""
+"""Shared fixtures: the shipped graph (asserted and closure), its store built once, a private closure cache."""
 
 from __future__ import annotations
+
+import fcntl
+import hashlib
+import os
+from pathlib import Path
 
 import pytest
 from rdflib import Graph
@@ -35,6 +40,38 @@ def data_graph() -> Graph:
 def kg(_private_cache) -> Graph:
     """The OWL RL closure of ontology + shipped data (what queries read)."""
     return closure(input_files())
+
+
+def _fingerprint(directory: Path) -> str:
+    h = hashlib.sha256()
+    for f in sorted(p for p in directory.rglob("*") if p.is_file()):
+        h.update(str(f.relative_to(directory)).encode() + b"\0" + f.read_bytes())
+    return h.hexdigest()
+
+
+@pytest.fixture(scope="session")
+def built_store(tmp_path_factory, _private_cache) -> Path:
+    """The store ``laborkg build`` makes of the shipped data, built once per test session and shared by the
+    xdist workers (a file lock: the first builds, the others wait and reuse it). Read-only: a test that
+    changes a store copies this one (``shutil.copytree``); the session fails if it was changed."""
+    from laborkg.store.build import build
+
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent  # the session's directory, shared by its workers (basetemp/popen-gwN)
+    directory = base / "built-store" / "kg"
+    directory.parent.mkdir(parents=True, exist_ok=True)
+    with open(directory.parent / "lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (directory.parent / "fingerprint").exists():
+            build(directory)
+            (directory.parent / "fingerprint").write_text(_fingerprint(directory))
+        fcntl.flock(lock, fcntl.LOCK_UN)
+    expected = (directory.parent / "fingerprint").read_text()
+    yield directory
+    assert _fingerprint(directory) == expected, (
+        f"a test changed the shared store {directory}: copy it instead"
+    )
 
 
 class _CanaryHandler(__import__("http.server").server.BaseHTTPRequestHandler):

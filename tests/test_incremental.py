@@ -171,17 +171,11 @@ def _key(report) -> set:
     return {(v.focus, v.path, v.component) for v in report.violations}
 
 
-@pytest.fixture(scope="module")
-def base(tmp_path_factory, _private_cache) -> Path:
-    directory = tmp_path_factory.mktemp("incremental") / "base"
-    build(directory)
-    return directory
-
-
 @pytest.fixture
-def store(base, tmp_path) -> Path:
+def store(built_store, tmp_path) -> Path:
+    """A copy of the shipped data's store, to add to."""
     directory = tmp_path / "kg"
-    shutil.copytree(base, directory)
+    shutil.copytree(built_store, directory)
     return directory
 
 

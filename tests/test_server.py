@@ -800,16 +800,9 @@ def _start_serve(*args):
 
 
 @pytest.fixture(scope="module")
-def store_server(tmp_path_factory, _private_cache):
-    """``laborkg serve --store DIR`` (a subprocess) on the store ``laborkg build --store DIR`` made of the
-    shipped data: a Client."""
-    directory = tmp_path_factory.mktemp("served") / "kg"
-    exe = Path(sys.executable).parent / "laborkg"
-    built = subprocess.run(
-        [str(exe), "build", "--store", str(directory)], capture_output=True, text=True, timeout=900
-    )
-    assert built.returncode == 0, built.stderr[-2000:]
-    proc, port = _start_serve("--store", str(directory), "--timeout", "30")
+def store_server(built_store):
+    """``laborkg serve --store DIR`` (a subprocess) on the shipped data's store: a Client."""
+    proc, port = _start_serve("--store", str(built_store), "--timeout", "30")
     yield Client(SimpleNamespace(server_address=("127.0.0.1", port)))
     proc.send_signal(signal.SIGINT)
     assert proc.wait(30) == 0

@@ -42,10 +42,9 @@ _NUMERIC = {XSD.decimal, XSD.integer, XSD.double, XSD.float, XSD.nonNegativeInte
 
 
 @pytest.fixture(scope="module")
-def store_dir(tmp_path_factory, _private_cache):
-    directory = tmp_path_factory.mktemp("store") / "kg"
-    build(directory)
-    return directory
+def store_dir(built_store):
+    """The shipped data's store (read-only: ``built`` copies it)."""
+    return built_store
 
 
 @pytest.fixture(scope="module")
@@ -237,6 +236,17 @@ def test_cli_query_and_sparql_from_the_store(store_dir, capsys):
     assert main(["query", "agencies-lost-support", "--store", str(store_dir), "--data", "data"]) == 2
     assert main(["query", "agencies-lost-support", "--store", str(store_dir / "missing")]) == 2
     assert "no such store" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_cli_build_makes_the_shared_store(tmp_path, store_dir, capsys):
+    """``laborkg build --store`` (the command; the other tests share a store ``build`` made) exits 0 and
+    makes the same store: the same inputs, triples and validation."""
+    directory = tmp_path / "kg"
+    assert main(["build", "--store", str(directory)]) == 0
+    mine, shared = (json.loads((d / "manifest.json").read_text()) for d in (directory, store_dir))
+    for key in ("inputs", "triples", "reasoner", "validation"):
+        assert mine[key] == shared[key], key
 
 
 def test_manifest_names_inputs_and_versions(store_dir):
