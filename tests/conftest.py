@@ -1,4 +1,5 @@
-"""Shared fixtures: the shipped graph (asserted and closure), its store built once, a private closure cache."""
+"""Shared fixtures: the shipped graph (asserted and closure), its store built once, a private closure cache.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from rdflib import Graph
 from laborkg import paths
 from laborkg.pipeline.load import input_files, load
 from laborkg.pipeline.reason import closure
+
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -40,6 +42,18 @@ def data_graph() -> Graph:
 def kg(_private_cache) -> Graph:
     """The OWL RL closure of ontology + shipped data (what queries read)."""
     return closure(input_files())
+
+
+@pytest.fixture(scope="session")
+def artifacts(tmp_path_factory) -> Path:
+    """Where tests leave reports and screenshots for people: ``$LABORKG_TEST_ARTIFACTS`` when set (keep it
+    outside the checkout), else a temporary directory. Never the checkout."""
+    chosen = os.environ.get("LABORKG_TEST_ARTIFACTS")
+    if not chosen:
+        return tmp_path_factory.mktemp("artifacts")
+    directory = Path(chosen).resolve()
+    directory.mkdir(parents=True, exist_ok=True)
+    return directory
 
 
 def _fingerprint(directory: Path) -> str:

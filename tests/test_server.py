@@ -35,8 +35,6 @@ from laborkg.query.catalogue import catalogue
 from laborkg.query.engine import Answer
 from laborkg.server.app import RESERVED_PARAMS, TABLE, Limits, make_server, negotiate
 
-ROOT = Path(__file__).resolve().parents[1]
-ARTIFACTS = ROOT / "test-artifacts"
 LKR = "https://w3id.org/laborkg/id/"
 STPS = LKR + "stps"
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
@@ -388,7 +386,7 @@ def test_first_parses_in_threads_at_once_all_succeed():
     assert out.stdout.strip() == "0 []", out.stdout + out.stderr
 
 
-def test_runaway_query_is_cut_while_small_queries_keep_answering(strict):
+def test_runaway_query_is_cut_while_small_queries_keep_answering(strict, artifacts):
     c = Client(strict)
     outcome = {}
 
@@ -428,8 +426,7 @@ def test_runaway_query_is_cut_while_small_queries_keep_answering(strict):
         f"p95 {_percentile(latencies, 95) * 1000:.0f} ms"
     )
     print(report)
-    ARTIFACTS.mkdir(exist_ok=True)
-    (ARTIFACTS / "runaway-report.txt").write_text(report + "\n")
+    (artifacts / "runaway-report.txt").write_text(report + "\n")
     assert len(statuses) >= 3
 
 
@@ -921,7 +918,7 @@ def test_serve_store_refuses_a_missing_or_broken_store(tmp_path):
 # Load (bounded in count and time; figures printed, never asserted)
 
 
-def test_bounded_load(server):
+def test_bounded_load(server, artifacts):
     c = Client(server)
     form = urllib.parse.urlencode({"query": SELECT_UNITS})
     mix = [
@@ -968,8 +965,7 @@ def test_bounded_load(server):
         f"p99 {_percentile(latencies, 99) * 1000:.0f} ms, errors {len(errors)} {errors[:5]}"
     )
     print(report)
-    ARTIFACTS.mkdir(exist_ok=True)
-    (ARTIFACTS / "load-report.txt").write_text(report + "\n")
+    (artifacts / "load-report.txt").write_text(report + "\n")
     assert latencies, "no request completed"
     assert errors == []
 

@@ -1,6 +1,7 @@
 """The web view in a real browser: headless Chromium (Debian's chromium + chromium-driver, installed by
 scripts/setup-test-env) driven by Selenium against ``laborkg serve`` on 127.0.0.1. Screenshots go to
-test-artifacts/ (and docs/web-view.png when it is missing or LABORKG_UPDATE_SCREENSHOT=1).
+``$LABORKG_TEST_ARTIFACTS`` (else a temporary directory; never the checkout): docs/web-view.png is a copy of
+query-page.png, refreshed by hand.
 
 Without a browser the tests are skipped with the reason, except under CI (``CI`` set), where they fail."""
 
@@ -17,9 +18,6 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-ARTIFACTS = ROOT / "test-artifacts"
-DOCS_SHOT = ROOT / "docs" / "web-view.png"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
 FLAGS = (
@@ -98,15 +96,21 @@ def _css(driver, selector):
     return driver.find_elements(By.CSS_SELECTOR, selector)
 
 
-def _shot(driver, name: str, docs: bool = False) -> Path:
-    ARTIFACTS.mkdir(exist_ok=True)
+@pytest.fixture
+def shot(browser, artifacts):
+    """Saves a screenshot of the whole page as ``name`` in the artifacts directory."""
+
+    def take(name: str) -> Path:
+        return _shot(browser, artifacts / name)
+
+    return take
+
+
+def _shot(driver, path: Path) -> Path:
     height = driver.execute_script("return Math.min(document.documentElement.scrollHeight, 3000)")
     chrome = driver.execute_script("return window.outerHeight - window.innerHeight") or 0
     driver.set_window_size(1280, max(800, int(height) + int(chrome)))
-    path = ARTIFACTS / name
     driver.save_screenshot(str(path))
-    if docs and (not DOCS_SHOT.exists() or os.environ.get("LABORKG_UPDATE_SCREENSHOT") == "1"):
-        shutil.copyfile(path, DOCS_SHOT)
     driver.set_window_size(1280, 1000)
     return path
 
@@ -125,7 +129,7 @@ def _offline_and_clean(driver, base: str) -> None:
     assert severe == [], severe
 
 
-def test_query_page_runs_a_packaged_query(browser, live):
+def test_query_page_runs_a_packaged_query(browser, live, shot):
     from selenium.webdriver.support.ui import Select
 
     _open(browser, live + "/")
@@ -144,7 +148,7 @@ def test_query_page_runs_a_packaged_query(browser, live):
     notes = " ".join(li.text for li in _css(browser, "#results ol.notes li"))
     assert "seeds/000_7e04030125ad1ee4.txt" in notes and "$207 million" in notes
     assert "name=agencies-lost-support" in browser.current_url  # the page can be linked to
-    _shot(browser, "query-page.png", docs=True)
+    shot("query-page.png")
     _offline_and_clean(browser, live)
 
 
@@ -173,16 +177,16 @@ def test_query_page_adhoc_sparql_and_errors(browser, live):
     assert "400" in _css(browser, "#results .error")[0].text
 
 
-def test_spanish_labels_and_deep_link(browser, live):
+def test_spanish_labels_and_deep_link(browser, live, shot):
     _open(browser, live + "/?labels=es&name=agencies-lost-support&run=1")
     _wait(browser, lambda d: _css(d, "#results table.results tbody tr"))
     row = _css(browser, "#results table.results tbody tr")[0].text
     assert "Secretaría del Trabajo y Previsión Social" in row
     assert "marzo de 2025" in row
-    _shot(browser, "query-page-es.png")
+    shot("query-page-es.png")
 
 
-def test_stps_entity_page(browser, live):
+def test_stps_entity_page(browser, live, shot):
     _open(browser, live + "/id/stps")
     _wait(browser, lambda d: _css(d, "h1.entity"))
     assert "Secretariat of Labor and Social Welfare" in _css(browser, "h1.entity")[0].text
@@ -193,7 +197,7 @@ def test_stps_entity_page(browser, live):
     assert any(s.startswith("seeds/000_7e04030125ad1ee4.txt") for s in seeds)
     statements = _css(browser, "table.statements tr")
     assert any("has sub-agency" in tr.text for tr in statements)
-    _shot(browser, "entity-stps.png")
+    shot("entity-stps.png")
     _offline_and_clean(browser, live)
 
 
@@ -216,7 +220,7 @@ def test_entity_page_links_out(browser, live):
     assert any(h.startswith("http://www.wikidata.org/entity/Q") for h in links), links
 
 
-def test_timeline(browser, live):
+def test_timeline(browser, live, shot):
     _open(browser, live + "/timeline")
     _wait(browser, lambda d: _css(d, "#chart[data-events] svg"))
     events = int(_css(browser, "#chart")[0].get_attribute("data-events"))
@@ -225,11 +229,11 @@ def test_timeline(browser, live):
     labels = " ".join(t.text for t in _css(browser, "#chart text.label"))
     assert "Cancellation of the 21 US technical assistance programs" in labels
     assert {t.text for t in _css(browser, "#chart text.year")} >= {"2022", "2024", "2025"}
-    _shot(browser, "timeline.png")
+    shot("timeline.png")
     _offline_and_clean(browser, live)
 
 
-def test_funding_graph(browser, live):
+def test_funding_graph(browser, live, shot):
     _open(browser, live + "/graph")
     _wait(browser, lambda d: _css(d, "#chart[data-nodes] svg"))
     assert int(_css(browser, "#chart")[0].get_attribute("data-nodes")) >= 8
@@ -239,11 +243,11 @@ def test_funding_graph(browser, live):
     assert "https://w3id.org/laborkg/id/us-ta-programs-2019-2025" in iris
     assert _css(browser, "#chart g.funder") and _css(browser, "#chart g.beneficiary")
     assert _css(browser, "#chart path.edge.cancelled")
-    _shot(browser, "funding-graph.png")
+    shot("funding-graph.png")
     _offline_and_clean(browser, live)
 
 
-def test_enforcement_chart(browser, live):
+def test_enforcement_chart(browser, live, shot):
     _open(browser, live + "/stats")
     _wait(browser, lambda d: _css(d, "#chart[data-rows] svg"))
     bars21 = _css(browser, "#chart rect.bar.y2021")
@@ -252,5 +256,5 @@ def test_enforcement_chart(browser, live):
     values = {float(b.get_attribute("data-value")) for b in bars21 + bars22}
     assert {471.0, 529.0} <= values  # labor inspectors, 2021 and 2022
     assert _css(browser, "#booleans table.results tbody tr")
-    _shot(browser, "enforcement-chart.png")
+    shot("enforcement-chart.png")
     _offline_and_clean(browser, live)
