@@ -1,4 +1,6 @@
 """Shared fixtures: the shipped graph (asserted and closure), its store built once, a private closure cache.
+
+The session also checks that it wrote nothing into the checkout (``support.checkout``).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from laborkg import paths
 from laborkg.pipeline.load import input_files, load
 from laborkg.pipeline.reason import closure
 
+pytest_plugins = ["support.checkout"]
 
 
 @pytest.fixture(autouse=True, scope="session")
