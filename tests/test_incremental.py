@@ -13,21 +13,20 @@ import json
 import shutil
 from pathlib import Path
 
+import pyoxigraph
 import pytest
 from rdflib import Graph, URIRef
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 from rdflib.namespace import RDF
 
 from laborkg import paths
-from laborkg.store import incremental
+from laborkg.backends.terms import to_rdflib
 from laborkg.cli import main
 from laborkg.errors import InputError
 from laborkg.namespace import LKG
-from laborkg.store.layout import DATABASE
+from laborkg.store import incremental
 from laborkg.store.build import NotConforming, build
-from laborkg.backends.terms import to_rdflib
-
-pyoxigraph = pytest.importorskip("pyoxigraph")
+from laborkg.store.layout import DATABASE
 
 LKR = "https://w3id.org/laborkg/id/"
 PREFIXES = """@prefix lkg: <https://w3id.org/laborkg/ontology#> .

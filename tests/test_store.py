@@ -16,6 +16,7 @@ import shutil
 from decimal import Decimal
 from pathlib import Path
 
+import pyoxigraph
 import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
@@ -34,8 +35,6 @@ from laborkg.query import render
 from laborkg.query.engine import QueryTimeout
 from laborkg.query.rewrite import project_parameters
 from laborkg.store.build import NotConforming, build, validate_closure
-
-pyoxigraph = pytest.importorskip("pyoxigraph")
 
 CATALOGUE = queries.catalogue()
 _NUMERIC = {XSD.decimal, XSD.integer, XSD.double, XSD.float, XSD.nonNegativeInteger, XSD.positiveInteger}
@@ -272,7 +271,6 @@ def _about_instances(graph):
 
 @pytest.mark.parametrize("for_validation", [False, True], ids=["query", "validation"])
 def test_reasonable_entails_what_owlrl_entails(for_validation):
-    pytest.importorskip("reasonable")
     asserted = load(input_files())
     if for_validation:
         asserted.remove((None, RDFS.domain, None))
@@ -291,7 +289,6 @@ def test_reasonable_entails_what_owlrl_entails(for_validation):
 
 
 def test_reasonable_adds_property_chains_and_keeps_untyped_subjects_untyped(tmp_path):
-    pytest.importorskip("reasonable")
     f = tmp_path / "x.ttl"
     f.write_text(
         "@prefix lkg: <https://w3id.org/laborkg/ontology#> .\n@prefix lkr: <https://w3id.org/laborkg/id/> .\n"

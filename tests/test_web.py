@@ -3,7 +3,8 @@ scripts/setup-test-env) driven by Selenium against ``laborkg serve`` on 127.0.0.
 ``$LABORKG_TEST_ARTIFACTS`` (else a temporary directory; never the checkout): docs/web-view.png is a copy of
 query-page.png, refreshed by hand.
 
-Without a browser the tests are skipped with the reason, except under CI (``CI`` set), where they fail."""
+Without Chromium the tests are skipped with the reason, except under CI (``CI`` set), where they fail;
+selenium is a test dependency, imported plainly: a broken install fails."""
 
 from __future__ import annotations
 
@@ -17,6 +18,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
@@ -63,11 +66,6 @@ def live():
 
 @pytest.fixture(scope="module")
 def browser():
-    try:
-        from selenium import webdriver
-        from selenium.webdriver.chrome.service import Service
-    except ImportError:
-        _unavailable("selenium is not installed (pip install -e '.[test]')")
     if not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()):
         _unavailable("chromium and chromedriver are not installed (run scripts/setup-test-env)")
     options = webdriver.ChromeOptions()
