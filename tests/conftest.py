@@ -20,6 +20,26 @@ from laborkg.pipeline.reason import closure
 pytest_plugins = ["support.checkout"]
 
 
+# A test using one of these fixtures must carry the marker, so that -m "not virtuoso" and the fast tier
+# really leave out what needs the program.
+MARKED_FIXTURES = {
+    "virtuoso": {"virtuoso", "capped", "pushed", "remote"},
+    "browser": {"browser", "shot"},
+}
+
+
+def pytest_collection_modifyitems(config, items):
+    """Collection fails on a test that needs Virtuoso or a browser without the marker saying so."""
+    missing = [
+        f"{item.nodeid} uses {sorted(names & set(item.fixturenames))}: mark it @pytest.mark.{marker}"
+        for item in items
+        for marker, names in MARKED_FIXTURES.items()
+        if names & set(getattr(item, "fixturenames", ())) and item.get_closest_marker(marker) is None
+    ]
+    if missing:
+        raise pytest.UsageError("unmarked tests:\n" + "\n".join(missing))
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _private_cache(tmp_path_factory):
     """Every test session reasons into its own cache directory, never the user's."""

@@ -99,6 +99,7 @@ def count(server, graph: str) -> int:
 # statistic-change, union-partners). Every packaged query must give Virtuoso's answer; none is excused.
 
 
+@pytest.mark.virtuoso
 @pytest.mark.parametrize(("name", "params"), list(cases()))
 def test_virtuoso_answers_as_the_in_memory_closure(kg, remote, name, params):
     got = comparable(remote.query(name, params, timeout=60), CATALOGUE[name].text)
@@ -116,6 +117,7 @@ def test_bound_text_answers_as_the_engine_binds(kg, name, params):
     assert got == embedded(kg, name, params)
 
 
+@pytest.mark.virtuoso
 @pytest.mark.parametrize("name", ["agencies-lost-support", "agency-units", "ratifications", "conflicts"])
 def test_tables_from_the_endpoint_are_labelled_as_in_memory(kg, remote, name):
     params = {} if name != "agency-units" else {"agency": "FGR"}
@@ -128,6 +130,7 @@ def test_tables_from_the_endpoint_are_labelled_as_in_memory(kg, remote, name):
         assert table_signature(render.table(got, labels, lang=lang, width=200)) == table_signature(want_table)
 
 
+@pytest.mark.virtuoso
 def test_cli_query_and_sparql_on_the_endpoint(pushed, capsys):
     url = pushed.sparql
     assert main(["query", "agencies-lost-support", "--endpoint", url, "--format", "json"]) == 0
@@ -173,6 +176,7 @@ def test_terms_are_escaped_and_iris_checked():
             sparql_term(URIRef(bad))
 
 
+@pytest.mark.virtuoso
 def test_hostile_strings_never_widen_a_remote_answer(kg, remote):
     strings = hostile_strings()
     sample = strings[:: max(1, len(strings) // 150)] + [
@@ -206,6 +210,7 @@ def test_hostile_strings_never_widen_a_remote_answer(kg, remote):
 # laborkg push: atomic, refusing, failing with exit 4
 
 
+@pytest.mark.virtuoso
 def test_push_by_update_chunks_and_refusals(kg, virtuoso, capsys):
     graph = "urn:laborkg:test:update"
     summary = push(virtuoso.sparql_auth, kg, graph, user=USER, password=PASSWORD)
@@ -239,6 +244,7 @@ def test_push_by_update_chunks_and_refusals(kg, virtuoso, capsys):
 # Truncated and partial answers are errors
 
 
+@pytest.mark.virtuoso
 def test_a_capped_answer_is_an_error(capped):
     store = EndpointStore(capped.sparql)
     with pytest.raises(RemoteError, match=r"cut the answer to 10 of \d+ rows"):
@@ -251,6 +257,7 @@ def test_a_capped_answer_is_an_error(capped):
         store.sparql("CONSTRUCT { ?s a ?type } WHERE { ?s a ?type }")
 
 
+@pytest.mark.virtuoso
 def test_a_cap_is_found_without_an_announcement(capped):
     """Virtuoso announces its cap (X-SPARQL-MaxRows) only on SELECT; a fresh store probes for it."""
     store = EndpointStore(capped.sparql)
@@ -259,6 +266,7 @@ def test_a_cap_is_found_without_an_announcement(capped):
     assert store.cap == 10
 
 
+@pytest.mark.virtuoso
 def test_a_partial_answer_is_an_error(capped, capsys):
     """Virtuoso's anytime queries (asked for with its timeout parameter) return what they found in time."""
     url = capped.sparql + "?timeout=1000"
@@ -273,6 +281,7 @@ def test_a_partial_answer_is_an_error(capped, capsys):
         EndpointStore(capped.sparql).sparql(slow, timeout=60)
 
 
+@pytest.mark.virtuoso
 def test_the_client_time_limit(capped):
     with pytest.raises((QueryTimeout, RemoteError)):
         EndpointStore(capped.sparql + "?timeout=5000").sparql(

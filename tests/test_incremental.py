@@ -200,6 +200,8 @@ def test_conforming_addition_equals_full_build(store, tmp_path, text):
     assert manifest["additions"][-1]["files"] == [manifest["inputs"]["files"][-1]["file"]]
 
 
+@pytest.mark.owlrl
+@pytest.mark.slow
 def test_store_built_with_owlrl(tmp_path):
     """The subgraph is reasoned with laborkg's default reasoner whichever reasoner built the store: the
     instances' entailments are the same, so the store equals a full owlrl build."""

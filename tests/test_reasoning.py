@@ -260,18 +260,23 @@ def shipped_closures(request):
     return _both(asserted)
 
 
+@pytest.mark.owlrl
+@pytest.mark.slow
 def test_laborkg_reasoner_gives_owlrls_closure_of_the_shipped_graph(shipped_closures):
     ours, reference = shipped_closures
     _assert_same(ours, reference)
     assert len(ours) > 10_000
 
 
+@pytest.mark.owlrl
 @pytest.mark.parametrize("case", sorted(RULE_CASES))
 def test_laborkg_reasoner_gives_owlrls_closure_rule_by_rule(case):
     ours, reference = _both(_parse(RULE_CASES[case]))
     _assert_same(ours, reference)
 
 
+@pytest.mark.owlrl
+@pytest.mark.slow
 def test_laborkg_reasoner_gives_owlrls_closure_of_a_generated_graph(tmp_path, monkeypatch):
     monkeypatch.syspath_prepend(str(Path(__file__).resolve().parents[1] / "bench"))
     from generate import generate
@@ -282,6 +287,7 @@ def test_laborkg_reasoner_gives_owlrls_closure_of_a_generated_graph(tmp_path, mo
     _assert_same(ours, reference)
 
 
+@pytest.mark.owlrl
 @pytest.mark.parametrize("case", sorted(FALLBACK_CASES))
 def test_laborkg_reasoner_leaves_what_it_does_not_implement_to_owlrl(case):
     asserted = _parse(FALLBACK_CASES[case])
@@ -302,6 +308,7 @@ def test_laborkg_reasoner_leaves_what_it_does_not_implement_to_owlrl(case):
     assert len(ours) == len(reference) and ground(ours) == ground(reference)
 
 
+@pytest.mark.owlrl
 def test_the_comparison_catches_a_dropped_rule(monkeypatch):
     """The comparison can fail: with the subclass hierarchy no longer closed transitively (rule scm-sco
     dropped), the closures differ."""
@@ -347,6 +354,7 @@ def test_laborkg_reasoner_writes_an_ordinary_rdflib_graph(asserted):
     assert (s, RDF.type, LKG.Agent) in fast and len(list(fast.triples((s, None, None)))) == 1
 
 
+@pytest.mark.owlrl
 def test_laborkg_reasoner_through_rdflibs_public_api(monkeypatch):
     """Where the store is not rdflib's in-memory one holding the graph alone, the public API is used."""
     monkeypatch.setattr(rules, "_memory_context", lambda graph: None)

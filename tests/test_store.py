@@ -269,6 +269,8 @@ def _about_instances(graph):
     return {t for t in graph if any(isinstance(n, URIRef) and str(n).startswith(ID) for n in t)}
 
 
+@pytest.mark.owlrl
+@pytest.mark.slow
 @pytest.mark.parametrize("for_validation", [False, True], ids=["query", "validation"])
 def test_reasonable_entails_what_owlrl_entails(for_validation):
     asserted = load(input_files())
