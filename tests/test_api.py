@@ -12,8 +12,8 @@ from rdflib import Graph, URIRef
 
 import laborkg
 import laborkg.api
-from laborkg.query.engine import QueryTimeout
 from laborkg.errors import QueryError
+from laborkg.query.engine import QueryTimeout
 
 
 @pytest.mark.parametrize("module", [laborkg, laborkg.api], ids=lambda m: m.__name__)

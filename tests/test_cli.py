@@ -152,8 +152,9 @@ def test_a_query_on_a_store_does_not_load_the_heavy_machinery():
     parser load only with the commands that use them (the benchmark measures the time; this, the cause)."""
     code = (
         "import sys; from laborkg import cli; cli.build_parser(); "
-        "heavy = [m for m in ('owlrl', 'pyshacl', 'pyld', 'laborkg.publish.export', 'laborkg.pipeline.validate', "
-        "'laborkg.pipeline.reason', 'laborkg.server.app', 'rdflib.plugins.sparql.parser') if m in sys.modules]; "
+        "heavy = [m for m in ('owlrl', 'pyshacl', 'pyld', 'laborkg.publish.export', "
+        "'laborkg.pipeline.validate', 'laborkg.pipeline.reason', 'laborkg.server.app', "
+        "'rdflib.plugins.sparql.parser') if m in sys.modules]; "
         "print(heavy)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout

@@ -9,8 +9,8 @@ import pytest
 from rdflib import Literal
 from rdflib.namespace import RDFS
 
-from laborkg.query import catalogue as queries
 from laborkg.namespace import CANCELLED, LKC, LKR
+from laborkg.query import catalogue as queries
 
 
 def rows(kg, name, **params):

@@ -11,9 +11,9 @@ import pytest
 from rdflib import Literal
 from rdflib.namespace import RDFS, SKOS, XSD
 
-from laborkg.query import catalogue as queries
 from laborkg.cli import main
 from laborkg.namespace import LKC, LKG, LKP, LKR
+from laborkg.query import catalogue as queries
 
 
 def rows(kg, name, **params):

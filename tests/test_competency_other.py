@@ -12,9 +12,9 @@ import pytest
 from rdflib import URIRef
 from rdflib.namespace import RDFS, SKOS
 
-from laborkg.query import catalogue as queries
 from laborkg.cli import main
 from laborkg.namespace import LKC, LKG, LKR
+from laborkg.query import catalogue as queries
 
 NEW_QUERIES = [
     "policies",

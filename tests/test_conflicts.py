@@ -6,8 +6,8 @@ from decimal import Decimal
 
 from rdflib import RDF
 
-from laborkg.query import catalogue as queries
 from laborkg.namespace import LKG, LKR
+from laborkg.query import catalogue as queries
 
 
 def pairs(kg):

@@ -13,10 +13,10 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
 from laborkg import paths
-from laborkg.publish import docs
 from laborkg.errors import InputError
-from laborkg.pipeline.load import load
 from laborkg.namespace import LKG
+from laborkg.pipeline.load import load
+from laborkg.publish import docs
 
 TERM_TYPES = (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty)
 

@@ -17,13 +17,13 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import RDF, XSD
 
 from laborkg import paths
-from laborkg.publish import export
-from laborkg.pipeline import jsonld
 from laborkg.atomic import atomic_writer
 from laborkg.cli import main
-from laborkg.pipeline.load import input_files, load
-from laborkg.publish.metadata import VOID, describe
 from laborkg.namespace import LKG, LKR
+from laborkg.pipeline import jsonld
+from laborkg.pipeline.load import input_files, load
+from laborkg.publish import export
+from laborkg.publish.metadata import VOID, describe
 
 FORMATS = export.FORMATS
 

@@ -10,6 +10,7 @@ from rdflib import RDF, RDFS, SKOS, Graph, URIRef
 
 from laborkg import paths
 from laborkg.errors import InputError
+from laborkg.namespace import LKC, LKG, LKR
 from laborkg.publish.link import (
     ALLOWED_PREDICATES,
     COUNTRY,
@@ -25,7 +26,6 @@ from laborkg.publish.link import (
     mappings_dir,
     read_verified_ids,
 )
-from laborkg.namespace import LKC, LKG, LKR
 
 VERIFIED = paths.ROOT.parent / "shared" / "links" / "verified-ids.tsv"
 """The project's list of verified Wikidata IDs, beside the checkout (absent in a bare clone)."""

@@ -8,8 +8,8 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 from laborkg import paths
-from laborkg.pipeline.load import load
 from laborkg.namespace import LKC, LKG, is_own_term
+from laborkg.pipeline.load import load
 
 DECLARING_TYPES = {
     OWL.Class,

@@ -9,10 +9,9 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 from laborkg import paths
-from laborkg.pipeline import reason
-from laborkg.pipeline import rules
-from laborkg.pipeline.load import input_files, load
 from laborkg.namespace import LKG, LKR
+from laborkg.pipeline import reason, rules
+from laborkg.pipeline.load import input_files, load
 
 ORG = "http://www.w3.org/ns/org#"
 

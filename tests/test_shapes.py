@@ -14,8 +14,8 @@ from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import RDF
 
 from laborkg import paths
-from laborkg.pipeline.load import load
 from laborkg.namespace import PREFIXES, SH
+from laborkg.pipeline.load import load
 from laborkg.pipeline.reason import closure
 from laborkg.pipeline.validate import check_files, validate
 
