@@ -376,6 +376,7 @@ print(len(errors), errors[:1])
 """
 
 
+@pytest.mark.slow
 def test_first_parses_in_threads_at_once_all_succeed():
     """The server parses in its request threads. rdflib's grammar, used by two threads at once for the first
     time, can break for good (pyparsing learns each parse action's arity on its first call): without
@@ -386,6 +387,7 @@ def test_first_parses_in_threads_at_once_all_succeed():
     assert out.stdout.strip() == "0 []", out.stdout + out.stderr
 
 
+@pytest.mark.load
 def test_runaway_query_is_cut_while_small_queries_keep_answering(strict, artifacts):
     c = Client(strict)
     outcome = {}
@@ -444,6 +446,7 @@ def _free(semaphore) -> int:
     return semaphore._value  # CPython's count of free slots; read only, to know when the server is full
 
 
+@pytest.mark.load
 def test_busy_slots_and_connections_get_503(kg):
     srv, thread = _serve(
         kg, Limits(timeout=3, max_concurrent=1, queue_wait=0.5, max_connections=3, read_timeout=5)
@@ -606,6 +609,7 @@ def _raw(server, data: bytes, half_close: bool = False) -> tuple[int, bytes]:
     return int(answer.split(b" ", 2)[1]), answer
 
 
+@pytest.mark.load
 def test_short_and_slow_bodies(strict):
     head = b"POST /sparql HTTP/1.1\r\nContent-Type: application/sparql-query\r\nContent-Length: 10\r\n\r\nASK"
     status, answer = _raw(strict, head, half_close=True)  # the body ends early
@@ -812,6 +816,7 @@ def _answer_of(body: bytes) -> Answer:
     return Answer("select", vars=[str(v) for v in result.vars], rows=[tuple(row) for row in result])
 
 
+@pytest.mark.slow
 def test_serve_store_answers_as_the_in_memory_server(client, store_server, kg):
     """Every packaged query (with its example parameters, and with none where none is required), over
     HTTP, from ``laborkg serve --store`` and from the in-memory server: the same rows (after the two
@@ -918,6 +923,7 @@ def test_serve_store_refuses_a_missing_or_broken_store(tmp_path):
 # Load (bounded in count and time; figures printed, never asserted)
 
 
+@pytest.mark.load
 def test_bounded_load(server, artifacts):
     c = Client(server)
     form = urllib.parse.urlencode({"query": SELECT_UNITS})
