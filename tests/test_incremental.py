@@ -184,6 +184,7 @@ def _full(tmp_path: Path, *files: Path) -> Path:
     return directory
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "text", [VALID_PROGRAM, TOUCHES_OLD, RESTATES_OLD], ids=["program", "touches-old-nodes", "restates-old"]
 )
@@ -224,6 +225,7 @@ def test_entailments_about_old_nodes_are_stored(store, tmp_path):
     assert (office, transitive, usdol) in graph  # transitive, through lkr:ilab's old triple
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "text",
     [MISSING_SOURCE, WRONG_CLASS, BAD_QUOTE],
@@ -263,6 +265,7 @@ def test_cli_adds(store, tmp_path, capsys):
     assert f"{LKR}test-union-school" in capsys.readouterr().out
 
 
+@pytest.mark.slow
 def test_json_ld_addition(store, tmp_path):
     turtle = Graph().parse(data=VALID_PROGRAM, format="turtle")
     doc = _write(tmp_path, "addition.jsonld", turtle.serialize(format="json-ld"))
@@ -282,6 +285,7 @@ def test_build_writes_the_validation_delta(store):
     )
 
 
+@pytest.mark.slow
 def test_store_without_a_delta_recovers_it(store, tmp_path):
     """A store built before build wrote the delta: the first addition computes it, and equals a build."""
     shutil.rmtree(store / incremental.DELTA)
@@ -291,6 +295,7 @@ def test_store_without_a_delta_recovers_it(store, tmp_path):
     _same_triples(_dump(store), _dump(_full(tmp_path, program)))
 
 
+@pytest.mark.slow
 def test_successive_additions_equal_full_build(store, tmp_path):
     first = _write(tmp_path, "first.ttl", VALID_PROGRAM)
     second = _write(tmp_path, "second.ttl", TOUCHES_OLD.replace("lkp:test-union-school a", "lkp:test-2 a"))
@@ -300,6 +305,7 @@ def test_successive_additions_equal_full_build(store, tmp_path):
     _same_triples(_dump(store), _dump(_full(tmp_path, first, second)))
 
 
+@pytest.mark.slow
 def test_interrupted_commit_is_replayed(store, tmp_path, monkeypatch):
     first = _write(tmp_path, "first.ttl", VALID_PROGRAM)
     second = _write(tmp_path, "second.ttl", TOUCHES_OLD)
@@ -322,6 +328,7 @@ def test_interrupted_commit_is_replayed(store, tmp_path, monkeypatch):
     assert json.loads((store / "manifest.json").read_text())["triples"] == len(_dump(store))
 
 
+@pytest.mark.slow
 def test_same_as_falls_back_to_a_full_build(store, tmp_path):
     doc = _write(tmp_path, "addition.ttl", SAME_AS)
     before = _hash(store)
@@ -337,6 +344,7 @@ def test_same_as_falls_back_to_a_full_build(store, tmp_path):
     assert _key(rebuilt.value.report) == _key(full.value.report)
 
 
+@pytest.mark.slow
 def test_schema_in_addition_rebuilds(store, tmp_path):
     doc = _write(tmp_path, "schema.ttl", PREFIXES + "lkg:Program rdfs:subClassOf lkg:Initiative .\n")
     assert incremental.add(store, [doc])["rebuilt"].startswith("the addition carries schema axioms")

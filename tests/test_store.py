@@ -153,6 +153,7 @@ def test_parameters_are_projected_by_name_only():
     assert out.startswith("SELECT DISTINCT ?q ?a #") and added == ["q"]
 
 
+@pytest.mark.slow
 def test_build_validation_reports_what_validate_reports():
     """laborkg build runs the violation queries on pyoxigraph: the same violations as on rdflib."""
     fixtures = Path(__file__).parent / "fixtures" / "shapes"
@@ -330,6 +331,7 @@ def _by_value(graph: Graph) -> set:
     return out
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt, parse_as", [("ttl", "turtle"), ("nt", "nt"), ("jsonld", "json-ld")])
 def test_export_from_the_store_round_trips_exactly(kg, store, store_dir, tmp_path, fmt, parse_as):
     from rdflib.compare import isomorphic, to_canonical_graph
