@@ -19,6 +19,7 @@ def test_every_string_parameter_has_an_oracle():
     assert params == set(ORACLES)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("key", sorted(ORACLES), ids=lambda k: f"{k[0]}.{k[1]}")
 def test_hostile_strings_never_widen_the_answer(kg, key):
     name, param = key
