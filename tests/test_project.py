@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 import re
 
+import pytest
+
 from laborkg import paths
 from laborkg.cli import main
 
@@ -44,6 +46,7 @@ def test_model_doc_names_only_real_resources(data_graph):
         assert iri in subjects, f"{prefix}:{local}"
 
 
+@pytest.mark.slow
 def test_readme_console_examples_run():
     """Every `$ laborkg …` line of the README runs and exits 0."""
     import shlex

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import RDF
 
@@ -58,6 +59,7 @@ def test_good_fixture_conforms():
     assert report.conforms, report.text()
 
 
+@pytest.mark.slow
 def test_all_bad_fixtures_together_give_exactly_the_expected_results():
     report = _validate(*BAD)
     got = {_key(v) for v in report.violations}

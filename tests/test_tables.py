@@ -213,6 +213,7 @@ def test_table_11_every_suggested_action_with_area_and_years(kg):
     assert count == 18
 
 
+@pytest.mark.slow
 def test_every_seed_contributes_and_there_are_enough_entities(kg):
     from laborkg.publish.stats import compute
 
