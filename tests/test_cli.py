@@ -189,12 +189,14 @@ def test_unknown_file_type_is_bad_input(tmp_path):
 # --- validate and stats ------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_validate_shipped_data_conforms():
     code, out, _ = run("validate")
     assert code == 0, out
     assert out.startswith("Conforms")
 
 
+@pytest.mark.slow
 def test_validate_reports_violations_with_exit_1():
     code, out, _ = run(
         "validate",
@@ -224,6 +226,7 @@ def test_validate_reports_violations_with_exit_1():
     assert code == 1 and doc["conforms"] is False and len(doc["violations"]) == 1
 
 
+@pytest.mark.slow
 def test_stats_by_class_and_by_source():
     code, out, _ = run("stats")
     assert code == 0

@@ -77,6 +77,7 @@ def test_synthetic_round_trip_is_exact(fmt):
     assert {1.2345678901234567, 6.02214076e23, -0.0001} <= doubles  # every digit kept
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("closure_mode", [False, True], ids=["asserted", "closure"])
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_shipped_graph_round_trip(fmt, closure_mode, asserted_graph, kg):
@@ -93,6 +94,7 @@ def test_rdflib_alone_would_round_doubles():
     assert not isomorphic(g, back)
 
 
+@pytest.mark.slow
 def test_turtle_is_byte_identical_across_runs(tmp_path):
     outs = []
     for seed in ("1", "2"):
@@ -180,6 +182,7 @@ def test_context_file_is_generated_from_the_ontology():
     assert built == on_disk, "regenerate with laborkg.jsonld.write_context"
 
 
+@pytest.mark.slow
 def test_compact_output_uses_short_names(asserted_graph):
     doc = jsonld.compact(asserted_graph)
     assert doc["@context"] == jsonld.CONTEXT_URL
@@ -265,6 +268,7 @@ def test_dataset_description_is_computed(asserted_graph):
     assert len(list(meta.objects(d, URIRef("http://purl.org/dc/terms/source")))) == 5
 
 
+@pytest.mark.slow
 def test_exports_include_the_description():
     out = __import__("io").StringIO()
     assert main(["export", "--format", "nt"], out=out) == 0
