@@ -6,6 +6,7 @@ import os
 import subprocess
 from pathlib import Path
 
+import pytest
 from support import checkout
 
 pytest_plugins = ["pytester"]
@@ -55,9 +56,10 @@ def test_not_a_checkout(tmp_path):
     assert checkout.toplevel(tmp_path) is None
 
 
-def test_a_session_that_writes_into_its_checkout_fails(pytester, monkeypatch):
+@pytest.mark.parametrize("workers", [[], ["-n", "2"]], ids=["plain", "xdist"])
+def test_a_session_that_writes_into_its_checkout_fails(pytester, monkeypatch, workers):
     """An inner pytest session with the plugin, in a git checkout: a passing test that writes a file there
-    fails the session; one that writes to its tmp_path does not."""
+    fails the session; one that writes to its tmp_path does not. Under xdist the controller checks."""
     repo = _repo(pytester.path / "repo")  # the inner session's basetemp is beside it, not in it
     (repo / "pytest.ini").write_text("[pytest]\n")
     (repo / "test_writes.py").write_text(
@@ -76,6 +78,7 @@ def test_a_session_that_writes_into_its_checkout_fails(pytester, monkeypatch):
         "-p",
         "no:cacheprovider",
         f"--rootdir={repo}",
+        *workers,
         str(repo / "test_writes.py"),
     )
     result = pytester.runpytest_subprocess(*args)
