@@ -259,5 +259,3 @@ def parse_graph(resp: Response, url: str) -> Answer:
             f"the endpoint at {url} sent RDF laborkg cannot read: {type(exc).__name__}: {exc}"
         ) from None
     return Answer("graph", graph=bind_prefixes(graph))
-
-

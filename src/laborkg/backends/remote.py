@@ -49,7 +49,7 @@ from collections.abc import Iterable
 
 from rdflib import Literal, URIRef
 
-from laborkg.backends.base import Store
+from laborkg.backends.base import Bound, Store
 from laborkg.backends.protocol import (
     GRAPH_ACCEPT,
     RESULTS_ACCEPT,
@@ -74,9 +74,6 @@ ASSERTED_GRAPH = BASE + "graph/asserted"
 
 
 _BATCH = 400  # IRIs per label request
-
-
-
 
 
 # ---------------------------------------------------------------------------------------------
@@ -188,41 +185,41 @@ class EndpointStore(Store):
 
     # -- the interface
 
-    def sparql(self, text, timeout=DEFAULT_TIMEOUT, allow_service=()) -> Answer:
-        # refused (updates, SERVICE) or malformed: rdflib's parser says why
-        query = prepare(text, allow_service)
-        return self._run(sparql_prologue() + text, _form(query), timeout)
+    def run_checked(self, text, timeout=DEFAULT_TIMEOUT, max_rows=None) -> Answer:
+        return self._run(sparql_prologue() + text, _form(prepare(text)), timeout)
 
     def bound_query(self, name: str, params: dict[str, str] | None = None) -> tuple[str, str]:
         """(the text sent for the packaged query ``name`` with ``params``, its form)."""
-        packaged = _queries.get(name)
-        text = bind_parameters(packaged.text, self.bindings(packaged, params or {}))
+        return self._bound_text(self.bind(name, params))
+
+    def _bound_text(self, bound: Bound) -> tuple[str, str]:
+        text = bind_parameters(bound.query.text, bound.values)
         try:
             query = prepare(text)
         except QueryError as exc:
-            raise QueryError(f"query {name!r} could not be bound for an endpoint: {exc}") from None
+            raise QueryError(
+                f"query {bound.query.name!r} could not be bound for an endpoint: {exc}"
+            ) from None
         return sparql_prologue() + text, _form(query)
 
-    def query(self, name, params=None, timeout=DEFAULT_TIMEOUT) -> Answer:
-        text, form = self.bound_query(name, params)
+    def run_bound(self, bound, timeout=DEFAULT_TIMEOUT, max_rows=None) -> Answer:
+        text, form = self._bound_text(bound)
         return self._run(text, form, timeout)
 
-    def resolve_iri(self, value: str) -> URIRef:
-        # LCASE narrows the candidates at the endpoint; casefold decides, as for the in-memory graph
-        return _queries.resolve(
-            value,
-            lambda v: (
-                self._run(
-                    "SELECT DISTINCT ?s ?o WHERE { VALUES ?p { "
-                    + " ".join(f"<{p}>" for p in _queries.NAME_PROPERTIES)
-                    + " } ?s ?p ?o . FILTER(isIRI(?s) && isLiteral(?o) && LCASE(STR(?o)) = LCASE("
-                    + sparql_term(Literal(v))
-                    + ")) }",
-                    "select",
-                    DEFAULT_TIMEOUT,
-                ).rows
-            ),
-        )
+    def _candidates(self, value: str):
+        # LCASE narrows the candidates at the endpoint; casefold decides, as on every backend
+        return self._run(
+            "SELECT DISTINCT ?s ?o WHERE { VALUES ?p { "
+            + " ".join(f"<{p}>" for p in _queries.NAME_PROPERTIES)
+            + " } ?s ?p ?o . FILTER(isIRI(?s) && isLiteral(?o) && LCASE(STR(?o)) = LCASE("
+            + sparql_term(Literal(value))
+            + ")) }",
+            "select",
+            DEFAULT_TIMEOUT,
+        ).rows
+
+    def size(self) -> int | None:
+        return None
 
     def _values(self, subjects: Iterable[URIRef], properties: Iterable[URIRef]) -> list[tuple]:
         subjects = sorted(
@@ -259,9 +256,3 @@ def _form(query) -> str:
 def open_endpoint(url: str, graph: str | None = DEFAULT_GRAPH, **options) -> EndpointStore:
     """A store reading the graph ``graph`` at the SPARQL endpoint ``url``."""
     return EndpointStore(url, graph, **options)
-
-
-# ---------------------------------------------------------------------------------------------
-# laborkg push
-
-

@@ -223,10 +223,10 @@ def run(
     into the query text), within ``timeout`` seconds."""
     query = get(name)
     init = bindings(graph, query, params or {})
-    return execute(graph, _prepared(query.text), init, timeout=timeout)
+    return execute(graph, prepared(query.text), init, timeout=timeout)
 
 
 @functools.lru_cache(maxsize=256)
-def _prepared(text: str):
+def prepared(text: str):
     """Parsed and checked once per query text (parsing costs more than running most queries)."""
     return prepare(text)
