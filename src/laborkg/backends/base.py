@@ -81,7 +81,7 @@ class Store(ABC):
     ) -> Answer:
         """Run the packaged query ``name`` with ``params`` (text values) bound by the engine."""
         bound = name if isinstance(name, Bound) else self.bind(name, params)
-        return self.run_bound(bound, timeout, max_rows)
+        return _queries.canonical(self.run_bound(bound, timeout, max_rows), bound.query)
 
     def sparql(
         self,

@@ -65,7 +65,7 @@ class Labeller:
 
     def label(self, node) -> str:
         labels = {}
-        for lit in self.graph.objects(node, RDFS.label):
+        for lit in sorted(self.graph.objects(node, RDFS.label)):  # sorted: the same label on every backend
             labels.setdefault(lit.language or "", str(lit))
         for lang in (self.lang, "en", ""):
             if lang in labels:
@@ -73,16 +73,20 @@ class Labeller:
                 break
         else:
             text = next(iter(labels.values()), None) or self.short(str(node))
-        acronym = self.graph.value(node, LKG.acronym)
+        acronym = self._first(node, LKG.acronym)
         if acronym is not None and str(acronym) not in text:
             text = f"{text} ({acronym})"
         return text
+
+    def _first(self, node, prop):
+        """The least value of ``prop`` (a node may have several acronyms; stores list them in any order)."""
+        return min(self.graph.objects(node, prop), default=None)
 
     def term(self, node) -> str:
         if node is None:
             return ""
         if isinstance(node, URIRef):
-            notation = self.graph.value(node, SKOS.notation)
+            notation = self._first(node, SKOS.notation)
             if self.graph.value(node, RDFS.label) is None and notation is not None:
                 return str(notation)
             return self.label(node)
