@@ -115,12 +115,12 @@ class KnowledgeGraph:
     def graph(self) -> Graph:
         """The OWL RL closure as an rdflib graph (read from the files, or from the store; loaded once)."""
         if self._graph is None:
-            if getattr(self.store, "kind", "") == "oxigraph" and self._data is None:
-                from laborkg.backends.oxigraph import dump
+            from laborkg.backends.oxigraph import OxigraphStore, dump
 
+            if isinstance(self.store, OxigraphStore) and self._data is None:
                 self._graph = bind_prefixes(Graph())
                 self._graph.parse(data=dump(self.store, "nt"), format="nt")
-            elif getattr(self.store, "kind", "") == "oxigraph":
+            elif isinstance(self.store, OxigraphStore):
                 from laborkg.pipeline.reason import closure
 
                 self._graph = closure(input_files(self._data), use_cache=self._cache)

@@ -475,7 +475,7 @@ def _export_store(args, out) -> int:
         if args.output in (None, "-"):
             stream = getattr(out, "buffer", None)
             if stream is None:  # a text stream (tests): write the bytes decoded
-                out.write(dump(store, args.format, None).decode("utf-8"))
+                out.write((dump(store, args.format, None) or b"").decode("utf-8"))
             else:
                 out.flush()
                 dump(store, args.format, stream)
@@ -635,7 +635,7 @@ def cmd_add(args, out) -> int:
     from laborkg.store.incremental import add
 
     try:
-        done = add(args.store, args.files, progress=lambda m: sys.stderr.write(f"laborkg: {m}\n"))
+        done = add(args.store, args.files, progress=_progress)
     except NotConforming as exc:
         out.write(exc.report.text(shorten=render.Labeller(Graph()).short) + "\n")
         raise
@@ -713,7 +713,7 @@ def cmd_push(args, out) -> int:
         user=args.user,
         password=args.password,
         timeout=args.timeout or None,
-        progress=lambda m: sys.stderr.write(f"laborkg: {m}\n"),
+        progress=_progress,
     )
     if args.format == "json":
         out.write(json.dumps(summary, indent=2) + "\n")

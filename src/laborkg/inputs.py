@@ -60,7 +60,9 @@ def inputs_key(files: Iterable[Path], mode: str = "query", reasoner: str | None 
     files = [Path(f) for f in files]
     name = reasoner_name(reasoner, sum(f.stat().st_size for f in files) // _BYTES_PER_TRIPLE)
     h = hashlib.sha256()
-    version = f"{installed_version(name)}+rules{RULES_VERSION}" if name == "laborkg" else installed_version(name)
+    version = (
+        f"{installed_version(name)}+rules{RULES_VERSION}" if name == "laborkg" else installed_version(name)
+    )
     for part in (CLOSURE_VERSION, mode, installed_version("rdflib"), name, version):
         h.update(part.encode() + b"\0")
     for f in files:

@@ -75,5 +75,3 @@ def load(files: Iterable[Path]) -> Graph:
     for part in parts:
         merged += part
     return merged
-
-

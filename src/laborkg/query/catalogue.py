@@ -194,10 +194,12 @@ def resolve_iri(graph: Graph, value: str) -> URIRef:
     return resolve(value, labelled)
 
 
-def convert(graph: Graph, param: Param, raw: str):
+def convert(graph: Graph | None, param: Param, raw: str):
     """The RDF term for a raw parameter value, or :class:`QueryError` saying why not."""
     t = param.type
     if t == "iri":
+        if graph is None:
+            raise QueryError(f"parameter {param.name!r}: an IRI is resolved by the store, not here")
         return resolve_iri(graph, raw)
     if t == "string":
         return Literal(raw)

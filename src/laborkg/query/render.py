@@ -64,9 +64,9 @@ class Labeller:
         return name if best else f"<{iri}>"
 
     def label(self, node) -> str:
-        labels = {}
-        for lit in sorted(self.graph.objects(node, RDFS.label)):  # sorted: the same label on every backend
-            labels.setdefault(lit.language or "", str(lit))
+        labels: dict[str, str] = {}
+        for lit in sorted(self.graph.objects(node, RDFS.label), key=str):  # the same label on every backend
+            labels.setdefault(getattr(lit, "language", None) or "", str(lit))
         for lang in (self.lang, "en", ""):
             if lang in labels:
                 text = labels[lang]
@@ -80,7 +80,7 @@ class Labeller:
 
     def _first(self, node, prop):
         """The least value of ``prop`` (a node may have several acronyms; stores list them in any order)."""
-        return min(self.graph.objects(node, prop), default=None)
+        return min(self.graph.objects(node, prop), key=str, default=None)
 
     def term(self, node) -> str:
         if node is None:
