@@ -154,8 +154,8 @@ def make_server(
 
 
 def serve(store: Store, args, out) -> int:
-    """``laborkg serve``: serve ``store`` (the CLI's: the default store, ``--store DIR`` or
-    ``--endpoint URL``) with the limits of ``args`` until interrupted."""
+    """``laborkg serve``: serve ``store`` (the CLI's: the default store or ``--store DIR``) with the
+    limits of ``args`` until interrupted."""
     limits = Limits(
         timeout=args.timeout,
         max_rows=args.max_rows,
