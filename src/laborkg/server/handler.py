@@ -462,6 +462,8 @@ class Handler(BaseHTTPRequestHandler):
             bound = store.bind(name, raw)  # checked and converted once, before anything runs
         except QueryError as exc:
             raise HTTPError(400, "bad-parameter", str(exc)) from None
+        except LaborKGError as exc:  # a remote store could not resolve a name: not the client's fault
+            raise HTTPError(503, "query-failed", str(exc)) from None
         form = self.server.query_form(name)
         media, fmt = self._choose(params, GRAPH_OFFERS if form in GRAPH_FORMS else ROW_OFFERS)
         lang = labels_lang(params)
