@@ -1032,3 +1032,52 @@ def test_server_on_the_rdflib_store(kg):
         srv.shutdown()
         srv.server_close()
         thread.join(10)
+
+
+class _Recording(OxigraphStore):
+    """An Oxigraph store whose check rewrites every ad-hoc query, and which counts binds and name look-ups
+    (in the server's process, where they happen)."""
+
+    calls: dict
+
+    def check(self, text, allow_service=()):
+        super().check(text, allow_service)
+        self.calls["check"] = self.calls.get("check", 0) + 1
+        return "ASK { FILTER(false) }"
+
+    def bind(self, name, params=None):
+        self.calls["bind"] = self.calls.get("bind", 0) + 1
+        return super().bind(name, params)
+
+    def resolve_iri(self, value):
+        self.calls["resolve"] = self.calls.get("resolve", 0) + 1
+        return super().resolve_iri(value)
+
+
+def test_what_runs_is_what_the_store_checked_and_parameters_are_bound_once(kg):
+    """An ad-hoc query runs as the text ``store.check`` returned (never the request's own text), checked
+    once; a packaged query's parameters are bound once per request, the label resolved once."""
+    store = _Recording.in_memory(kg.serialize(format="nt", encoding="utf-8"))
+    store.calls = {}
+    srv, thread = _serve(store, Limits(timeout=30))
+    try:
+        c = Client(srv)
+        status, _, body = c.sparql("ASK {}")  # true as sent; false as the store's check returned it
+        assert status == 200 and _json(body)["boolean"] is False
+        status, _, body = c.sparql("ASK {}", "text/html")
+        assert status == 200 and "FILTER(false)" in body.decode()  # the page shows what ran
+        assert store.calls == {"check": 2}
+        store.calls.clear()
+        status, _, body = c.get("/queries/agencies-lost-support", funder="United States government")
+        assert status == 200 and len(_json(body)["results"]["bindings"]) == 1
+        assert store.calls == {"bind": 1, "resolve": 1}
+        status, headers, body = c.get("/queries/agencies-lost-support", funder="nothing is labelled so")
+        _error(status, headers, body, 400, "bad-parameter")
+    finally:
+        _stop(srv, thread)
+        store.close()
+
+
+def test_make_server_takes_a_store(kg):
+    with pytest.raises(TypeError, match="Store"):
+        make_server(kg)
