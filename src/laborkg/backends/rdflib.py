@@ -36,7 +36,24 @@ class RdflibStore(Store):
         return execute(self.graph, _queries.prepared(bound.query.text), init, timeout=timeout)
 
     def run_checked(self, text: str, timeout=DEFAULT_TIMEOUT, max_rows=None) -> Answer:
-        return execute(self.graph, prepare(text), timeout=timeout)
+        query = prepare(text)
+        return execute(self.graph, query if max_rows is None else _capped(query, max_rows), timeout=timeout)
 
     def size(self) -> int | None:
         return len(self.graph)
+
+
+def _capped(query, max_rows: int):
+    """The query with its solutions cut after ``max_rows + 1`` (a slice around the pattern), so an answer
+    that is too large is known to be so without computing all of it."""
+    from rdflib.plugins.sparql.parserutils import CompValue
+    from rdflib.plugins.sparql.sparql import Query
+
+    algebra = query.algebra
+    if algebra.name not in ("SelectQuery", "ConstructQuery") or (
+        algebra.name == "ConstructQuery" and not algebra.get("template")
+    ):
+        return query  # CONSTRUCT WHERE reads its template from the pattern; DESCRIBE is counted after
+    wrapped = CompValue(algebra.name, **algebra)
+    wrapped["p"] = CompValue("Slice", p=algebra["p"], start=0, length=max_rows + 1)
+    return Query(query.prologue, wrapped)
