@@ -1,33 +1,5 @@
-"""``laborkg serve``: a read-only SPARQL 1.1 Protocol endpoint and a web view, on the standard library.
-
-One process (``http.server.ThreadingHTTPServer``) answers:
-
-- ``/sparql`` — SPARQL 1.1 Protocol: ``GET ?query=``, ``POST`` form-encoded (``query=``) or
-  ``application/sparql-query``. SELECT/ASK answers in SPARQL JSON (default), XML, CSV or TSV, CONSTRUCT/
-  DESCRIBE in Turtle (default), JSON-LD or N-Triples, chosen by ``Accept`` (or ``format=``); ``406`` when
-  nothing acceptable is offered. Updates (``update=``, ``application/sparql-update``, or update text as a
-  query) get ``403``; SERVICE, FROM/FROM NAMED and the dataset parameters are refused before evaluation.
-- ``/queries`` (JSON or HTML) and ``/queries/NAME?param=…`` — the packaged queries, parameters bound by
-  the engine (:meth:`laborkg.backends.base.Store.bind`).
-- ``/id/LOCAL`` (and ``/code/LOCAL``) — the graph's IRIs, dereferenced: HTML, Turtle, JSON-LD or N-Triples.
-- ``/``, ``/timeline``, ``/graph``, ``/stats`` and ``/static/NAME`` — the web view (``server/web/``),
-  plain HTML/CSS/JS served from the package: nothing is loaded from anywhere else.
-
-Limits (all configurable, see :class:`~laborkg.server.limits.Limits`): each query runs in one of
-``max_concurrent`` worker processes forked at start (:class:`~laborkg.server.workers.Workers`); a worker
-still busy at the time limit is killed and replaced (``503``, JSON body ``{"error": "timeout"}``); an
-answer with more rows (or triples) than the cap is refused with ``413`` and ``{"error":
-"result-too-large"}`` (never truncated); bodies or query texts over the size cap get ``413``
-``{"error": "request-too-large"}``; at most ``max_concurrent`` queries are evaluated at once (others wait
-``queue_wait`` seconds, then ``503`` ``busy``) and at most ``max_connections`` connections are served at
-once, so one runaway query never stalls the others.
-
-The server reads its graph only through a :class:`~laborkg.backends.base.Store` (Oxigraph by default, a
-remote endpoint, or the rdflib reference), wrapped in a :class:`~laborkg.server.workers.PooledStore`.
-The modules: :mod:`~laborkg.server.protocol` (HTTP: negotiation, errors), :mod:`~laborkg.server.workers`,
-:mod:`~laborkg.server.tables` and :mod:`~laborkg.server.pages` (what answers look like),
-:mod:`~laborkg.server.static`, :mod:`~laborkg.server.handler` (the routes) and this one (the server).
-"""
+"""``laborkg serve``: the server object, built on a Store; routes in handler.py, limits in limits.py
+(what each endpoint answers: docs/server.md)."""
 
 from __future__ import annotations
 
@@ -83,7 +55,7 @@ class LaborKGServer(ThreadingHTTPServer):
 
     @property
     def url(self) -> str:
-        host, port = self.server_address[:2]
+        host, port = str(self.server_address[0]), self.server_address[1]
         return f"http://[{host}]:{port}/" if ":" in host else f"http://{host}:{port}/"
 
     def process_request(self, request, client_address) -> None:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import socket
 import threading
@@ -106,7 +107,7 @@ class Handler(BaseHTTPRequestHandler):
     # -- plumbing ---------------------------------------------------------------------------
 
     def setup(self) -> None:
-        self.timeout = self.server.limits.read_timeout
+        self.timeout = self.server.limits.read_timeout  # type: ignore[misc]  # http.server reads it per instance
         super().setup()
         self._drain_input = False
 
@@ -322,10 +323,10 @@ class Handler(BaseHTTPRequestHandler):
             self._drain_input = False
             if ctype == "application/x-www-form-urlencoded":
                 try:
-                    form = parse_params(body.decode("ascii"), "form body")
+                    fields = parse_params(body.decode("ascii"), "form body")
                 except UnicodeDecodeError as exc:
                     raise HTTPError(400, "bad-request", f"malformed form body: {exc}") from None
-                for key, values in form.items():
+                for key, values in fields.items():
                     params.setdefault(key, []).extend(values)
             elif ctype == "application/sparql-query":
                 text = decode_utf8(body, self.headers.get("Content-Type"), "the query")
@@ -432,7 +433,7 @@ class Handler(BaseHTTPRequestHandler):
             labels = None if answer.kind == "graph" else store.label_graph(answer)
             body = answer_page(answer, labels, lang, title, query_text)
         elif answer.kind == "graph":
-            body = render.graph_output(answer.graph, fmt)
+            body = render.graph_output(answer.graph if answer.graph is not None else Graph(), fmt)
         else:
             body = render.machine(answer, fmt)
         return Response(200, body.encode("utf-8"), media, {"Vary": "Accept"})
@@ -456,7 +457,7 @@ class Handler(BaseHTTPRequestHandler):
                 404, "unknown-query", f"no packaged query named {name[:100]!r}; /queries lists them"
             )
         params = parse_params(query_string)
-        raw = {key: one(params, key) for key in params if key not in RESERVED_PARAMS}
+        raw = {key: one(params, key) or "" for key in params if key not in RESERVED_PARAMS}
         store, limits = self.server.store, self.server.limits
         try:
             bound = store.bind(name, raw)  # checked and converted once, before anything runs
@@ -501,7 +502,7 @@ class Handler(BaseHTTPRequestHandler):
             bound = store.bind(name, {"entity": str(iri)})
             answers.append(
                 self._evaluate(
-                    lambda b=bound: store.query(b, timeout=limits.timeout, max_rows=limits.max_rows)
+                    functools.partial(store.query, bound, timeout=limits.timeout, max_rows=limits.max_rows)
                 )
             )
         statements, sources = answers

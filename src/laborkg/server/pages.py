@@ -109,7 +109,8 @@ def answer_page(
 ) -> str:
     """An answer as a page: a labelled table (``labels``: the store's label graph), or a graph as Turtle."""
     if answer.kind == "graph":
-        content = f'<pre class="turtle">{esc(render.graph_output(answer.graph, "turtle"))}</pre>'
+        graph = answer.graph if answer.graph is not None else Graph()
+        content = f'<pre class="turtle">{esc(render.graph_output(graph, "turtle"))}</pre>'
     else:
         content = table_html(table_json(answer, labels if labels is not None else Graph(), lang, title))
     shown = f"<details><summary>query</summary><pre>{esc(query_text)}</pre></details>" if query_text else ""
@@ -151,7 +152,7 @@ def entity_page(iri: URIRef, graph: Graph, statements: Answer, sources: Answer, 
     entity's triples (``describe``) and the labels and passages that ``statements`` (the describe-entity
     query) and ``sources`` (entity-sources) refer to."""
     lab = render.Labeller(graph, lang)
-    labels = {}
+    labels: dict[str, str] = {}
     for lit in graph.objects(iri, RDFS.label):
         labels.setdefault(getattr(lit, "language", None) or "", str(lit))
     title = lab.term(iri)

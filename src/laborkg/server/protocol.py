@@ -169,14 +169,14 @@ def choose(header: str | None, fmt: str | None, offers: dict[str, str]) -> tuple
         raise HTTPError(
             406, "not-acceptable", f"format {fmt[:50]!r} is not offered here (offered: {', '.join(offers)})"
         )
-    media = negotiate(header, offers)
-    if media is None:
+    chosen = negotiate(header, offers)
+    if chosen is None:
         raise HTTPError(
             406,
             "not-acceptable",
             f"none of the accepted media types is offered (offered: {', '.join(offers)})",
         )
-    return media, offers[media]
+    return chosen, offers[chosen]
 
 
 def wants_html(header: str | None) -> bool:

@@ -76,7 +76,7 @@ def table_json(answer: Answer, graph: Graph, lang: str = "en", title: str | None
     notes: dict[str, int] = {}
     rows = []
     for row in answer.rows:
-        cells = []
+        cells: list[dict | None] = []
         for node in row:
             refs = render.cite(node, notes)
             if refs:
