@@ -9,7 +9,6 @@ import csv
 import hashlib
 import http.client
 import http.server
-import importlib
 import io
 import json
 import os
@@ -30,10 +29,14 @@ from rdflib.namespace import RDFS
 from rdflib.query import Result
 from support.compare import cases, comparable
 
+from laborkg.backends.oxigraph import OxigraphStore
+from laborkg.backends.rdflib import RdflibStore
 from laborkg.pipeline import jsonld
 from laborkg.query.catalogue import catalogue
 from laborkg.query.engine import Answer
-from laborkg.server.app import RESERVED_PARAMS, TABLE, Limits, make_server, negotiate
+from laborkg.server.app import make_server
+from laborkg.server.limits import Limits
+from laborkg.server.protocol import RESERVED_PARAMS, TABLE, negotiate
 
 LKR = "https://w3id.org/laborkg/id/"
 STPS = LKR + "stps"
@@ -73,33 +76,51 @@ class Client:
         return self.get("/sparql", accept, query=query, **extra)
 
 
-def _serve(graph, limits):
-    server = make_server("127.0.0.1", 0, graph, limits)
+def _serve(store, limits):
+    server = make_server(store, limits)
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
     thread.start()
     return server, thread
 
 
-@pytest.fixture(scope="module")
-def server(kg):
-    """A server with the default limits."""
-    srv, thread = _serve(kg, Limits())
-    yield srv
+def _stop(srv, thread):
     srv.shutdown()
     srv.server_close()
     thread.join(10)
 
 
 @pytest.fixture(scope="module")
-def strict(kg):
+def ox(kg):
+    """The closure in an in-memory Oxigraph store: what laborkg serve reads by default."""
+    store = OxigraphStore.in_memory(kg.serialize(format="nt", encoding="utf-8"))
+    yield store
+    store.close()
+
+
+@pytest.fixture(scope="module")
+def server(ox):
+    """A server with the default limits on the Oxigraph store."""
+    srv, thread = _serve(ox, Limits())
+    yield srv
+    _stop(srv, thread)
+
+
+@pytest.fixture(scope="module")
+def strict(ox):
     """A server with short limits: 2 s per query, 50 rows, 8 KiB bodies, 2 s to send a request."""
     srv, thread = _serve(
-        kg, Limits(timeout=2.0, max_rows=50, max_body=8192, max_concurrent=4, read_timeout=2)
+        ox, Limits(timeout=2.0, max_rows=50, max_body=8192, max_concurrent=4, read_timeout=2)
     )
     yield srv
-    srv.shutdown()
-    srv.server_close()
-    thread.join(10)
+    _stop(srv, thread)
+
+
+@pytest.fixture(scope="module")
+def reference(kg):
+    """A server on the rdflib reference store (rdflib's SPARQL engine over the same closure): a Client."""
+    srv, thread = _serve(RdflibStore(kg), Limits())
+    yield Client(srv)
+    _stop(srv, thread)
 
 
 @pytest.fixture
@@ -276,6 +297,8 @@ UPDATES = [
 def test_updates_are_refused_and_nothing_changes(server, client, kg):
     before = _fingerprint(kg)
     size = len(kg)
+    count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    served = _json(client.sparql(count)[2])["results"]["bindings"][0]["n"]["value"]
     for update in UPDATES:
         form = urllib.parse.urlencode({"update": update})
         for status, headers, body in (
@@ -292,6 +315,7 @@ def test_updates_are_refused_and_nothing_changes(server, client, kg):
         assert "POST" in headers["allow"]
     assert len(kg) == size
     assert _fingerprint(kg) == before
+    assert _json(client.sparql(count)[2])["results"]["bindings"][0]["n"]["value"] == served  # the store
     status, _, body = client.sparql('ASK { ?s rdfs:label "hacked" }')
     assert status == 200 and _json(body)["boolean"] is False
 
@@ -447,9 +471,9 @@ def _free(semaphore) -> int:
 
 
 @pytest.mark.load
-def test_busy_slots_and_connections_get_503(kg):
+def test_busy_slots_and_connections_get_503(ox):
     srv, thread = _serve(
-        kg, Limits(timeout=3, max_concurrent=1, queue_wait=0.5, max_connections=3, read_timeout=5)
+        ox, Limits(timeout=3, max_concurrent=1, queue_wait=0.5, max_connections=3, read_timeout=5)
     )
     c = Client(srv)
     try:
@@ -662,7 +686,7 @@ def test_packaged_query_with_parameters(client):
     assert [r["agency"]["value"] for r in rows] == [STPS]
     assert rows[0]["amount"] == {
         "type": "literal",
-        "value": "207000000.0",
+        "value": "207000000",  # Oxigraph's canonical form (rdflib's: 207000000.0)
         "datatype": "http://www.w3.org/2001/XMLSchema#decimal",
     }
     status, _, body = client.get("/queries/agencies-lost-support", funder="United States government")
@@ -817,12 +841,12 @@ def _answer_of(body: bytes) -> Answer:
 
 
 @pytest.mark.slow
-def test_serve_store_answers_as_the_in_memory_server(client, store_server, kg):
+def test_serve_store_answers_as_the_reference_server(reference, store_server, kg):
     """Every packaged query (with its example parameters, and with none where none is required), over
-    HTTP, from ``laborkg serve --store`` and from the in-memory server: the same rows (after the two
-    normalisations of tests/test_store.py: numbers by value, an empty GROUP_CONCAT as unbound). Where
-    rdflib runs past the in-memory server's 30 s (commitments takes ~25 s on an idle machine), the
-    in-memory closure answers without a limit instead."""
+    HTTP, from ``laborkg serve --store`` and from a server on the rdflib reference store: the same rows
+    (after the two normalisations of tests/support/compare.py: numbers by value, an empty GROUP_CONCAT as
+    unbound). Where rdflib runs past the reference server's 30 s (commitments takes ~25 s on an idle
+    machine), the in-memory closure answers without a limit instead."""
     from laborkg.query.catalogue import run
 
     compared = 0
@@ -835,7 +859,7 @@ def test_serve_store_answers_as_the_in_memory_server(client, store_server, kg):
         )
         assert status == 200, (name, params, body[:300])
         got = comparable(_answer_of(body), text)
-        status, headers, body = client.request(
+        status, headers, body = reference.request(
             "GET", target, headers={"Accept": "application/sparql-results+json"}
         )
         if status == 503 and _json(body)["error"] == "timeout":
@@ -980,10 +1004,9 @@ def test_bounded_load(server, artifacts):
 # The seam for other stores
 
 
-def test_store_backend_seam(kg):
-    """The server on a laborkg.store.Store (here the in-memory one) answers as on the closure."""
-    store = importlib.import_module("laborkg.backends.rdflib")
-    srv, thread = _serve(store.MemoryStore(kg), Limits(timeout=30))
+def test_server_on_the_rdflib_store(kg):
+    """The server on another Store (here the rdflib reference) answers as on the default Oxigraph one."""
+    srv, thread = _serve(RdflibStore(kg), Limits(timeout=30))
     try:
         c = Client(srv)
         status, _, body = c.sparql(SELECT_UNITS)
@@ -1003,3 +1026,52 @@ def test_store_backend_seam(kg):
         srv.shutdown()
         srv.server_close()
         thread.join(10)
+
+
+class _Recording(OxigraphStore):
+    """An Oxigraph store whose check rewrites every ad-hoc query, and which counts binds and name look-ups
+    (in the server's process, where they happen)."""
+
+    calls: dict
+
+    def check(self, text, allow_service=()):
+        super().check(text, allow_service)
+        self.calls["check"] = self.calls.get("check", 0) + 1
+        return "ASK { FILTER(false) }"
+
+    def bind(self, name, params=None):
+        self.calls["bind"] = self.calls.get("bind", 0) + 1
+        return super().bind(name, params)
+
+    def resolve_iri(self, value):
+        self.calls["resolve"] = self.calls.get("resolve", 0) + 1
+        return super().resolve_iri(value)
+
+
+def test_what_runs_is_what_the_store_checked_and_parameters_are_bound_once(kg):
+    """An ad-hoc query runs as the text ``store.check`` returned (never the request's own text), checked
+    once; a packaged query's parameters are bound once per request, the label resolved once."""
+    store = _Recording.in_memory(kg.serialize(format="nt", encoding="utf-8"))
+    store.calls = {}
+    srv, thread = _serve(store, Limits(timeout=30))
+    try:
+        c = Client(srv)
+        status, _, body = c.sparql("ASK {}")  # true as sent; false as the store's check returned it
+        assert status == 200 and _json(body)["boolean"] is False
+        status, _, body = c.sparql("ASK {}", "text/html")
+        assert status == 200 and "FILTER(false)" in body.decode()  # the page shows what ran
+        assert store.calls == {"check": 2}
+        store.calls.clear()
+        status, _, body = c.get("/queries/agencies-lost-support", funder="United States government")
+        assert status == 200 and len(_json(body)["results"]["bindings"]) == 1
+        assert store.calls == {"bind": 1, "resolve": 1}
+        status, headers, body = c.get("/queries/agencies-lost-support", funder="nothing is labelled so")
+        _error(status, headers, body, 400, "bad-parameter")
+    finally:
+        _stop(srv, thread)
+        store.close()
+
+
+def test_make_server_takes_a_store(kg):
+    with pytest.raises(TypeError, match="Store"):
+        make_server(kg)

@@ -97,7 +97,7 @@ def test_store_parameters_are_resolved_in_the_store(store):
 
 def test_names_resolve_alike_in_memory_and_in_the_store(kg, store):
     """One resolution for every backend (queries.resolve): the same IRI, the same errors."""
-    from laborkg.backends.rdflib import MemoryStore
+    from laborkg.backends.rdflib import RdflibStore as MemoryStore
 
     memory = MemoryStore(kg)
     for value in (

@@ -9,7 +9,7 @@ rdflib.term.URIRef('https://w3id.org/laborkg/id/stps')
 >>> kg.label(row["agency"]), kg.label(row["agency"], "es")
 ('Secretariat of Labor and Social Welfare', 'Secretaría del Trabajo y Previsión Social')
 >>> row["programCount"], row["amount"], row["end"]
-(21, Decimal('207000000.0'), '2025-03')
+(21, Decimal('207000000'), '2025-03')
 
 Parameters are bound by the engine, never pasted into the query; an IRI parameter takes a label or an
 acronym:
@@ -27,16 +27,18 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDFS, XSD
+from rdflib import Graph, Literal
+from rdflib.namespace import XSD
 
-from laborkg.pipeline.load import input_files
-from laborkg.pipeline.reason import closure
+from laborkg.backends.base import Store
+from laborkg.errors import InputError
+from laborkg.inputs import input_files
+from laborkg.namespace import bind_prefixes
 from laborkg.query import catalogue as _queries
-from laborkg.query.engine import DEFAULT_TIMEOUT, Answer, execute
+from laborkg.query.engine import DEFAULT_TIMEOUT, Answer
 
 _KEEP_AS_TEXT = {XSD.gYear, XSD.gYearMonth, XSD.gMonthDay, XSD.gDay, XSD.gMonth}
 
@@ -60,6 +62,11 @@ class Rows(list):
         super().__init__(rows)
         self.vars = vars
 
+    @classmethod
+    def of(cls, answer: Answer) -> Rows:
+        """The rows of a SELECT answer."""
+        return cls(({k: python_value(v) for k, v in row.items()} for row in answer.dicts()), answer.vars)
+
     def to_dataframe(self):
         """The rows as a pandas DataFrame (``pip install 'laborkg[pandas]'``)."""
         try:
@@ -69,46 +76,91 @@ class Rows(list):
         return pd.DataFrame(list(self), columns=self.vars)
 
 
-def _rows(answer: Answer) -> Rows | bool | Graph:
-    if answer.kind == "ask":
-        return bool(answer.boolean)
-    if answer.kind == "graph":
-        return answer.graph
-    return Rows(
-        ({k: python_value(v) for k, v in row.items()} for row in answer.dicts()),
-        answer.vars,
-    )
-
-
 class KnowledgeGraph:
-    """The OWL RL closure of ontology + data, with packaged and ad-hoc queries."""
+    """The graph behind a store (the default one, a built one, or a remote endpoint), with packaged and
+    ad-hoc queries, labels, and the closure as an rdflib graph when wanted (:attr:`graph`)."""
 
-    def __init__(self, graph: Graph) -> None:
-        self.graph = graph
+    def __init__(self, store: Store, data: Iterable[str | Path] | None = None, cache: bool = True) -> None:
+        self.store = store
+        self._data = data
+        self._cache = cache
+        self._graph: Graph | None = None
 
     def query(self, name: str, timeout: float | None = DEFAULT_TIMEOUT, **params: str) -> Rows:
         """Run the packaged query ``name``; keyword arguments are its parameters (as text)."""
-        return _rows(_queries.run(self.graph, name, {k: str(v) for k, v in params.items()}, timeout=timeout))
+        answer = self.store.query(name, {k: str(v) for k, v in params.items()}, timeout=timeout)
+        return Rows.of(answer)
 
     def sparql(
         self, text: str, timeout: float | None = DEFAULT_TIMEOUT, allow_service: Iterable[str] = ()
     ) -> Rows | bool | Graph:
         """Run an ad-hoc query: rows for SELECT, a bool for ASK, an rdflib Graph for CONSTRUCT/DESCRIBE."""
-        return _rows(execute(self.graph, text, timeout=timeout, allow_service=allow_service))
+        answer = self.store.sparql(text, timeout=timeout, allow_service=allow_service)
+        if answer.kind == "ask":
+            return bool(answer.boolean)
+        if answer.kind == "graph":
+            return answer.graph if answer.graph is not None else Graph()
+        return Rows.of(answer)
 
     def label(self, iri, lang: str = "en") -> str | None:
-        """The entity's label in ``lang`` (falling back to English, then any)."""
-        labels = {lit.language: str(lit) for lit in self.graph.objects(URIRef(iri), RDFS.label)}
-        for key in (lang, "en", None):
-            if key in labels:
-                return labels[key]
-        return next(iter(labels.values()), None)
+        """The entity's label in ``lang`` (falling back to English, then any); ``iri`` may be an IRI, a
+        prefixed name (``lkr:stps``) or a label or acronym, resolved as query parameters are."""
+        return self.store.label(iri, lang)
 
     def catalogue(self) -> dict[str, _queries.PackagedQuery]:
         """The packaged queries by name, with their summaries and parameters."""
         return _queries.catalogue()
 
+    @property
+    def graph(self) -> Graph:
+        """The OWL RL closure as an rdflib graph (read from the files, or from the store; loaded once)."""
+        if self._graph is None:
+            from laborkg.backends.oxigraph import OxigraphStore, dump
 
-def open(data: Iterable[str | Path] | None = None, cache: bool = True) -> KnowledgeGraph:  # noqa: A001
-    """Open the shipped graph (or ontology + the given data files or directories), reasoned once, cached."""
-    return KnowledgeGraph(closure(input_files(data), use_cache=cache))
+            if isinstance(self.store, OxigraphStore) and self._data is None:
+                self._graph = bind_prefixes(Graph())
+                self._graph.parse(data=dump(self.store, "nt"), format="nt")
+            elif isinstance(self.store, OxigraphStore):
+                from laborkg.pipeline.reason import closure
+
+                self._graph = closure(input_files(self._data), use_cache=self._cache)
+            else:
+                raise InputError("a remote endpoint has no local graph: ask it with sparql('CONSTRUCT …')")
+        return self._graph
+
+    def close(self) -> None:
+        self.store.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def open(  # noqa: A001 - laborkg.open, as in the README
+    data: Iterable[str | Path] | None = None,
+    cache: bool = True,
+    *,
+    store: str | Path | None = None,
+    endpoint: str | None = None,
+    graph: str | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> KnowledgeGraph:
+    """Open the shipped graph (or ontology + the given data files or directories) from its default store,
+    built into the cache the first time; ``store=DIR`` a store ``laborkg build`` made; ``endpoint=URL`` a
+    remote SPARQL 1.1 endpoint (``graph``: the named graph to read; default: where ``laborkg push`` puts
+    it)."""
+    if sum(x is not None for x in (data, store, endpoint)) > 1:
+        raise InputError("open() takes one of data, store and endpoint")
+    if endpoint is not None:
+        from laborkg.backends.remote import DEFAULT_GRAPH, EndpointStore
+
+        return KnowledgeGraph(EndpointStore(endpoint, graph or DEFAULT_GRAPH))
+    if store is not None:
+        from laborkg.backends.oxigraph import open_store
+
+        return KnowledgeGraph(open_store(store))
+    from laborkg.store.default import open_default
+
+    return KnowledgeGraph(open_default(data, use_cache=cache, progress=progress), data, cache)

@@ -17,7 +17,7 @@ from rdflib import Graph
 from laborkg.errors import InputError, LaborKGError
 from laborkg.query import catalogue as q
 from laborkg.query import render
-from laborkg.query.engine import DEFAULT_TIMEOUT, execute, prepare
+from laborkg.query.engine import DEFAULT_TIMEOUT, prepare
 
 # Reasoning, validation, export and the server are imported by the commands that use them: a query on a
 # built store (the common case) then starts in about half the time.
@@ -357,30 +357,36 @@ def _params(pairs: list[str]) -> dict[str, str]:
 
 
 def cmd_query(args, out) -> int:
-    query = q.get(args.name)  # an unknown name fails before the graph is loaded
+    query = q.get(args.name)  # an unknown name fails before the graph is opened
     params = _params(args.param)
     for name in params:
         query.param(name)
-    if args.store or args.endpoint:
-        with _open_store(args) as store:
-            answer = store.query(args.name, params, timeout=args.timeout)
-            labels = store.label_graph(answer) if args.format == "table" else None
-        _write_answer(answer, labels, args, out, title=query.summary or query.name)
-        return 0
-    graph = _load(args)
-    answer = q.run(graph, args.name, params, timeout=args.timeout)
-    _write_answer(answer, graph, args, out, title=query.summary or query.name)
+    with open_store(args) as store:
+        answer = store.query(store.bind(args.name, params), timeout=args.timeout)
+        labels = store.label_graph(answer) if args.format == "table" else None
+    _write_answer(answer, labels, args, out, title=query.summary or query.name)
     return 0
 
 
-def _open_store(args):
-    from laborkg.backends.oxigraph import open_store
+def _progress(message: str) -> None:
+    sys.stderr.write(f"laborkg: {message}\n")
+    sys.stderr.flush()
 
+
+def open_store(args):
+    """The store a command reads: ``--endpoint URL``, ``--store DIR``, or the default store of the inputs
+    (built into the cache the first time they are seen)."""
     if getattr(args, "endpoint", None):
         return _open_endpoint(args)
-    if args.data or args.no_cache:
-        raise InputError("--store answers from the store as it was built: give --data to laborkg build")
-    return open_store(args.store)
+    if getattr(args, "store", None):
+        from laborkg.backends.oxigraph import open_store as open_dir
+
+        if args.data or args.no_cache:
+            raise InputError("--store answers from the store as it was built: give --data to laborkg build")
+        return open_dir(args.store)
+    from laborkg.store.default import open_default
+
+    return open_default(args.data, use_cache=not args.no_cache, progress=_progress)
 
 
 def _open_endpoint(args):
@@ -429,16 +435,12 @@ def _query_text(args) -> str:
 
 def cmd_sparql(args, out) -> int:
     text = _query_text(args)
-    prepared = prepare(text, allow_service=args.allow_service or ())  # refused before loading anything
-    if args.store or args.endpoint:
-        with _open_store(args) as store:
-            answer = store.sparql(text, timeout=args.timeout, allow_service=args.allow_service or ())
-            labels = store.label_graph(answer) if args.format in (None, "table") else None
-        _write_answer(answer, labels, args, out)
-        return 0
-    graph = _load(args)
-    answer = execute(graph, prepared, timeout=args.timeout, allow_service=args.allow_service or ())
-    _write_answer(answer, graph, args, out)
+    allow = args.allow_service or ()
+    prepare(text, allow_service=allow)  # refused or malformed before the graph is opened
+    with open_store(args) as store:
+        answer = store.sparql(text, timeout=args.timeout, allow_service=allow)
+        labels = store.label_graph(answer) if args.format in (None, "table") else None
+    _write_answer(answer, labels, args, out)
     return 0
 
 
@@ -469,11 +471,11 @@ def _export_store(args, out) -> int:
             f"--format {args.format} keeps one named graph per seed, which a store does not: use "
             f"{', '.join(STORE_EXPORT_FORMATS)} with --store, or export without --store"
         )
-    with _open_store(args) as store:
+    with open_store(args) as store:
         if args.output in (None, "-"):
             stream = getattr(out, "buffer", None)
             if stream is None:  # a text stream (tests): write the bytes decoded
-                out.write(dump(store, args.format, None).decode("utf-8"))
+                out.write((dump(store, args.format, None) or b"").decode("utf-8"))
             else:
                 out.flush()
                 dump(store, args.format, stream)
@@ -633,7 +635,7 @@ def cmd_add(args, out) -> int:
     from laborkg.store.incremental import add
 
     try:
-        done = add(args.store, args.files, progress=lambda m: sys.stderr.write(f"laborkg: {m}\n"))
+        done = add(args.store, args.files, progress=_progress)
     except NotConforming as exc:
         out.write(exc.report.text(shorten=render.Labeller(Graph()).short) + "\n")
         raise
@@ -711,7 +713,7 @@ def cmd_push(args, out) -> int:
         user=args.user,
         password=args.password,
         timeout=args.timeout or None,
-        progress=lambda m: sys.stderr.write(f"laborkg: {m}\n"),
+        progress=_progress,
     )
     if args.format == "json":
         out.write(json.dumps(summary, indent=2) + "\n")
@@ -728,7 +730,7 @@ def cmd_push(args, out) -> int:
 def cmd_serve(args, out) -> int:
     from laborkg.server.app import serve
 
-    return serve(_open_store(args) if args.store else _load(args), args, out)
+    return serve(open_store(args), args, out)
 
 
 COMMANDS = {

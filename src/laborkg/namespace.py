@@ -236,7 +236,7 @@ LKP = Namespace(BASE + "id/passage/")
 """Source passages."""
 SH = Namespace("http://www.w3.org/ns/shacl#")
 
-PREFIXES: dict[str, Namespace] = {
+PREFIXES: dict[str, Namespace | type[DefinedNamespace]] = {
     "lkg": LKG,
     "lkc": LKC,
     "lkr": LKR,

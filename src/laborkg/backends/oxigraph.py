@@ -8,14 +8,14 @@ import functools
 from collections.abc import Iterable
 from pathlib import Path
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import Graph, Literal
 
-from laborkg.backends.base import Store
+from laborkg.backends.base import Bound, Store
 from laborkg.backends.terms import to_oxigraph, to_rdflib
 from laborkg.errors import InputError, QueryError
 from laborkg.namespace import PREFIXES, bind_prefixes, sparql_prologue
 from laborkg.query import catalogue as _queries
-from laborkg.query.engine import DEFAULT_TIMEOUT, Answer, prepare, run_limited
+from laborkg.query.engine import DEFAULT_TIMEOUT, Answer, run_limited
 from laborkg.query.rewrite import project_parameters
 from laborkg.store.layout import DATABASE, read_manifest
 
@@ -25,21 +25,41 @@ def _project_cached(text: str, names: tuple[str, ...]) -> tuple[str, list[str]]:
     return project_parameters(text, names)
 
 
-
 class OxigraphStore(Store):
-    """A store built by :func:`build`, opened read-only (several processes may read it at once)."""
+    """An Oxigraph store: one built by :func:`laborkg.store.build.build`, opened read-only (several
+    processes may read it at once), or an in-memory one (:meth:`in_memory`)."""
 
     kind = "oxigraph"
 
-    def __init__(self, directory: Path | str) -> None:
+    def __init__(
+        self, directory: Path | str | None = None, *, store=None, manifest: dict | None = None
+    ) -> None:
         import pyoxigraph as ox
 
-        self.directory = Path(directory)
+        self.directory = Path(directory) if directory is not None else None
+        self.manifest = manifest or {}
+        if store is not None:
+            self._store = store
+            return
+        if self.directory is None:
+            raise InputError("an Oxigraph store needs a directory or an in-memory store")
         self.manifest = read_manifest(self.directory)
         try:
             self._store = ox.Store.read_only(str(self.directory / DATABASE))
         except (OSError, RuntimeError) as exc:  # RuntimeError: RocksDB finds it corrupt
             raise InputError(f"{self.directory}: cannot open the store ({exc})") from None
+
+    @classmethod
+    def in_memory(cls, ntriples: Path | str | bytes) -> OxigraphStore:
+        """An in-memory store holding the N-Triples ``ntriples`` (a file, or its bytes)."""
+        import pyoxigraph as ox
+
+        store = ox.Store()
+        if isinstance(ntriples, bytes):
+            store.bulk_load(ntriples, format=ox.RdfFormat.N_TRIPLES)
+        else:
+            store.bulk_load(path=str(ntriples), format=ox.RdfFormat.N_TRIPLES)
+        return cls(store=store, manifest={"backend": "oxigraph-memory", "triples": len(store)})
 
     def close(self) -> None:
         self._store = None
@@ -65,9 +85,10 @@ class OxigraphStore(Store):
             substitutions={ox.Variable(k): to_oxigraph(v) for k, v in (substitutions or {}).items()},
         )
 
-    def _answer(self, result, drop: Iterable[str] = ()) -> Answer:
+    def _answer(self, result, drop: Iterable[str] = (), max_rows: int | None = None) -> Answer:
         import pyoxigraph as ox
 
+        limit = None if max_rows is None else max_rows + 1  # one more shows the answer is too large
         if isinstance(result, ox.QueryBoolean):
             return Answer("ask", boolean=bool(result))
         if isinstance(result, ox.QuerySolutions):
@@ -76,51 +97,56 @@ class OxigraphStore(Store):
             rows = []
             for solution in result:
                 rows.append(tuple(to_rdflib(solution[i]) for i in keep))
+                if limit is not None and len(rows) >= limit:
+                    break
             return Answer("select", vars=[names[i] for i in keep], rows=rows)
         graph = bind_prefixes(Graph())
         for t in result:
             graph.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
+            if limit is not None and len(graph) >= limit:
+                break
         return Answer("graph", graph=graph)
 
-    def evaluate(self, text: str, substitutions: dict | None = None, drop: Iterable[str] = ()) -> Answer:
-        """Run ``text`` in this process with no time limit and no check: for a text already checked
-        (read-only, no SERVICE; e.g. by the server's ``engine.prepare``) run where a limit is kept."""
+    def evaluate(
+        self,
+        text: str,
+        substitutions: dict | None = None,
+        drop: Iterable[str] = (),
+        max_rows: int | None = None,
+    ) -> Answer:
+        """Run ``text`` in this process with no time limit and no check (see :meth:`run_checked`)."""
         try:
-            return self._answer(self._select(text, substitutions), drop)
+            return self._answer(self._select(text, substitutions), drop, max_rows)
         except (SyntaxError, ValueError, RuntimeError, OSError) as exc:
             detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             raise QueryError(f"the query failed: {detail}") from None
 
     # -- the interface
 
-    def resolve_iri(self, value: str) -> URIRef:
-        # LCASE narrows the candidates in the store; casefold decides, as for the in-memory graph
-        return _queries.resolve(
-            value,
-            lambda v: (
-                (sol["s"].value, sol["o"].value)
-                for sol in self._select(
-                    "SELECT DISTINCT ?s ?o ?wanted WHERE { VALUES ?p { "
-                    + " ".join(f"<{p}>" for p in _queries.NAME_PROPERTIES)
-                    + " } ?s ?p ?o . "
-                    "FILTER(isIRI(?s) && isLiteral(?o) && LCASE(STR(?o)) = LCASE(STR(?wanted))) }",
-                    {"wanted": Literal(v)},
-                )
-            ),
+    def _candidates(self, value: str):
+        # LCASE narrows the candidates in the store; casefold decides, as on every backend
+        return (
+            (sol["s"].value, sol["o"].value)
+            for sol in self._select(
+                "SELECT DISTINCT ?s ?o ?wanted WHERE { VALUES ?p { "
+                + " ".join(f"<{p}>" for p in _queries.NAME_PROPERTIES)
+                + " } ?s ?p ?o . "
+                "FILTER(isIRI(?s) && isLiteral(?o) && LCASE(STR(?o)) = LCASE(STR(?wanted))) }",
+                {"wanted": Literal(value)},
+            )
         )
 
-    def query(self, name, params=None, timeout=DEFAULT_TIMEOUT) -> Answer:
-        packaged = _queries.get(name)
-        values = self.bindings(packaged, params or {})
-        text, added = _project_cached(packaged.text, tuple(values))
-        return run_limited(lambda: self.evaluate(text, values, drop=added), timeout)
+    def run_bound(self, bound: Bound, timeout=DEFAULT_TIMEOUT, max_rows=None) -> Answer:
+        text, added = _project_cached(bound.query.text, tuple(bound.values))
+        return run_limited(lambda: self.evaluate(text, bound.values, drop=added, max_rows=max_rows), timeout)
 
-    def sparql(self, text, timeout=DEFAULT_TIMEOUT, allow_service=()) -> Answer:
-        prepare(text, allow_service)  # refused (updates, SERVICE) or malformed: rdflib's parser says why
-        return run_limited(lambda: self.evaluate(text), timeout)
+    def run_checked(self, text: str, timeout=DEFAULT_TIMEOUT, max_rows=None) -> Answer:
+        return run_limited(lambda: self.evaluate(text, max_rows=max_rows), timeout)
 
-    def __len__(self) -> int:
-        return int(self.manifest.get("triples", 0))
+    def size(self) -> int | None:
+        if "triples" in self.manifest:
+            return int(self.manifest["triples"])
+        return len(self._store)
 
 
 STORE_EXPORT_FORMATS = ("ttl", "nt", "jsonld")
@@ -142,4 +168,3 @@ def dump(store: OxigraphStore, fmt: str, output=None) -> bytes | None:
 def open_store(directory: Path | str) -> OxigraphStore:
     """Open the store built in ``directory`` (read-only)."""
     return OxigraphStore(directory)
-

@@ -12,6 +12,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterable
+from typing import Any
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
@@ -111,12 +112,12 @@ class Client:
             return
         scheme, _, rest = challenge.partition(" ")
         if scheme.lower() == "digest":
-            chal = urllib.request.parse_keqv_list(filter(None, urllib.request.parse_http_list(rest)))
+            chal = urllib.request.parse_keqv_list([x for x in urllib.request.parse_http_list(rest) if x])
             auth = self.digest.get_authorization(req, chal)
             if auth:
                 req.add_unredirected_header("Authorization", f"Digest {auth}")
         elif scheme.lower() == "basic":
-            token = base64.b64encode(":".join(self.credentials).encode("utf-8")).decode("ascii")
+            token = base64.b64encode(":".join(self.credentials or ("", "")).encode("utf-8")).decode("ascii")
             req.add_unredirected_header("Authorization", f"Basic {token}")
 
     def request(
@@ -227,10 +228,11 @@ def parse_results(resp: Response, url: str) -> Answer:
             result = Result.parse(io.BytesIO(resp.body), format="xml")
             if result.type == "ASK":
                 return Answer("ask", boolean=bool(result.askAnswer))
-            names = [str(v) for v in result.vars]
+            names = [str(v) for v in result.vars or ()]
+            solutions: list[Any] = list(result)
             rows = [
                 tuple(_plain(row[i]) if row[i] is not None else None for i in range(len(names)))
-                for row in result
+                for row in solutions
             ]
             return Answer("select", vars=names, rows=rows)
     except RemoteError:
@@ -259,5 +261,3 @@ def parse_graph(resp: Response, url: str) -> Answer:
             f"the endpoint at {url} sent RDF laborkg cannot read: {type(exc).__name__}: {exc}"
         ) from None
     return Answer("graph", graph=bind_prefixes(graph))
-
-

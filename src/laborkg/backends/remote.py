@@ -1,43 +1,5 @@
-"""A remote SPARQL 1.1 endpoint as a laborkg store, and ``laborkg push`` to fill one.
-
-:class:`EndpointStore` sends packaged and ad-hoc queries over the SPARQL 1.1 Protocol (an URL-encoded
-POST, or GET) with the standard library's ``urllib`` and parses the answers (SPARQL JSON or XML results,
-N-Triples or Turtle graphs) into the same :class:`~laborkg.engine.Answer` of rdflib terms as the
-embedded stores, so rendering, labels and the Python API work unchanged. ``docs/endpoints.md`` gives the
-URLs of Virtuoso, Fuseki, GraphDB and QLever.
-
-**Parameters.** The protocol has no bindings, so each parameter of a packaged query is written into the
-query as an RDF term serialised here (:func:`sparql_term`), never as raw text: an IRI is checked against
-the SPARQL ``IRIREF`` grammar (no spaces, quotes, ``<>{}|^`\\``) before it is written between ``<…>``;
-a literal is written between double quotes with ``\\``, ``"`` and line breaks escaped, so nothing in it
-can end the string; a language tag and a datatype IRI are checked too. The term takes the variable's
-place where it occurs (:func:`bind_parameters`): in a SELECT projection a bare ``?p`` becomes ``(TERM AS
-?p)`` (in a subquery it is dropped: the outer query has the term), in ORDER BY it is dropped; a parameter
-that is a GROUP BY key stays a variable, bound by ``VALUES ?p { TERM }`` at the start of each WHERE group
-using it. A query that assigns a parameter (``AS ?p``, ``VALUES ?p``) is refused. The bound query is
-parsed again before it is sent, so a mistake here fails loudly instead of sending something else.
-
-**Dataset.** Queries read the graph ``graph`` (sent as ``default-graph-uri``; default
-:data:`DEFAULT_GRAPH`, where ``laborkg push`` puts the closure). ``graph=None`` reads the endpoint's own
-default graph.
-
-**Incomplete answers are errors** (:class:`~laborkg.errors.RemoteError`, exit 4), never rows:
-
-- HTTP 206, or an ``X-SQL-State`` header (Virtuoso's "anytime" partial results: 206 from Virtuoso 7.2.6
-  on, a 200 with ``X-SQL-State: S1TAT`` in 7.2.5);
-- a silent cap on the number of rows (Virtuoso's ``ResultSetMaxRows``). The cap is known when the
-  endpoint announces it (Virtuoso's ``X-SPARQL-MaxRows`` header, sent when a result reaches it), when it
-  is given (``max_rows``), or else it is measured: the first time an answer has ``n`` rows or triples, a
-  cheap probe asks for ``n + 1`` generated rows (``VALUES``, no data read); fewer back means a cap at or
-  below ``n``. When an answer reaches a known cap, a SELECT is counted again on the endpoint
-  (``SELECT (COUNT(*) …) { { query } }``, which the cap does not cut) and is an error unless the count
-  equals the rows received (a query whose own LIMIT equals the cap is fine); a graph answer that reaches
-  the cap cannot be counted and is an error. Labels are fetched as SELECT rows for the same reason.
-
-The time limit is the client's: the whole request (connect, wait, read) must end within ``timeout``
-seconds or :class:`~laborkg.engine.QueryTimeout` is raised; nothing engine-specific (such as Virtuoso's
-``timeout`` parameter) is sent unless it is part of the endpoint URL.
-"""
+"""A remote SPARQL 1.1 endpoint as a laborkg store (parameters written as checked terms; incomplete
+answers are errors). How and why: docs/architecture.md."""
 
 from __future__ import annotations
 
@@ -49,7 +11,7 @@ from collections.abc import Iterable
 
 from rdflib import Literal, URIRef
 
-from laborkg.backends.base import Store
+from laborkg.backends.base import Bound, Store
 from laborkg.backends.protocol import (
     GRAPH_ACCEPT,
     RESULTS_ACCEPT,
@@ -74,9 +36,6 @@ ASSERTED_GRAPH = BASE + "graph/asserted"
 
 
 _BATCH = 400  # IRIs per label request
-
-
-
 
 
 # ---------------------------------------------------------------------------------------------
@@ -188,41 +147,41 @@ class EndpointStore(Store):
 
     # -- the interface
 
-    def sparql(self, text, timeout=DEFAULT_TIMEOUT, allow_service=()) -> Answer:
-        # refused (updates, SERVICE) or malformed: rdflib's parser says why
-        query = prepare(text, allow_service)
-        return self._run(sparql_prologue() + text, _form(query), timeout)
+    def run_checked(self, text, timeout=DEFAULT_TIMEOUT, max_rows=None) -> Answer:
+        return self._run(sparql_prologue() + text, _form(prepare(text)), timeout)
 
     def bound_query(self, name: str, params: dict[str, str] | None = None) -> tuple[str, str]:
         """(the text sent for the packaged query ``name`` with ``params``, its form)."""
-        packaged = _queries.get(name)
-        text = bind_parameters(packaged.text, self.bindings(packaged, params or {}))
+        return self._bound_text(self.bind(name, params))
+
+    def _bound_text(self, bound: Bound) -> tuple[str, str]:
+        text = bind_parameters(bound.query.text, bound.values)
         try:
             query = prepare(text)
         except QueryError as exc:
-            raise QueryError(f"query {name!r} could not be bound for an endpoint: {exc}") from None
+            raise QueryError(
+                f"query {bound.query.name!r} could not be bound for an endpoint: {exc}"
+            ) from None
         return sparql_prologue() + text, _form(query)
 
-    def query(self, name, params=None, timeout=DEFAULT_TIMEOUT) -> Answer:
-        text, form = self.bound_query(name, params)
+    def run_bound(self, bound, timeout=DEFAULT_TIMEOUT, max_rows=None) -> Answer:
+        text, form = self._bound_text(bound)
         return self._run(text, form, timeout)
 
-    def resolve_iri(self, value: str) -> URIRef:
-        # LCASE narrows the candidates at the endpoint; casefold decides, as for the in-memory graph
-        return _queries.resolve(
-            value,
-            lambda v: (
-                self._run(
-                    "SELECT DISTINCT ?s ?o WHERE { VALUES ?p { "
-                    + " ".join(f"<{p}>" for p in _queries.NAME_PROPERTIES)
-                    + " } ?s ?p ?o . FILTER(isIRI(?s) && isLiteral(?o) && LCASE(STR(?o)) = LCASE("
-                    + sparql_term(Literal(v))
-                    + ")) }",
-                    "select",
-                    DEFAULT_TIMEOUT,
-                ).rows
-            ),
-        )
+    def _candidates(self, value: str):
+        # LCASE narrows the candidates at the endpoint; casefold decides, as on every backend
+        return self._run(
+            "SELECT DISTINCT ?s ?o WHERE { VALUES ?p { "
+            + " ".join(f"<{p}>" for p in _queries.NAME_PROPERTIES)
+            + " } ?s ?p ?o . FILTER(isIRI(?s) && isLiteral(?o) && LCASE(STR(?o)) = LCASE("
+            + sparql_term(Literal(value))
+            + ")) }",
+            "select",
+            DEFAULT_TIMEOUT,
+        ).rows
+
+    def size(self) -> int | None:
+        return None
 
     def _values(self, subjects: Iterable[URIRef], properties: Iterable[URIRef]) -> list[tuple]:
         subjects = sorted(
@@ -259,9 +218,3 @@ def _form(query) -> str:
 def open_endpoint(url: str, graph: str | None = DEFAULT_GRAPH, **options) -> EndpointStore:
     """A store reading the graph ``graph`` at the SPARQL endpoint ``url``."""
     return EndpointStore(url, graph, **options)
-
-
-# ---------------------------------------------------------------------------------------------
-# laborkg push
-
-

@@ -14,19 +14,9 @@ from pathlib import Path
 from rdflib import Graph
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
-from laborkg import paths
 from laborkg.errors import InputError, ParseError
+from laborkg.inputs import RDF_FORMATS, expand_paths, input_files  # noqa: F401 - input_files: used by importers
 from laborkg.namespace import bind_prefixes
-
-_FORMATS = {
-    ".ttl": "turtle",
-    ".nt": "nt",
-    ".nq": "nquads",
-    ".trig": "trig",
-    ".jsonld": "json-ld",
-    ".rdf": "xml",
-    ".owl": "xml",
-}
 
 
 def rdf_format(path: Path) -> str:
@@ -34,10 +24,10 @@ def rdf_format(path: Path) -> str:
     if path.name.lower().endswith(".sssom.tsv"):
         return "sssom"
     try:
-        return _FORMATS[path.suffix.lower()]
+        return RDF_FORMATS[path.suffix.lower()]
     except KeyError:
         raise InputError(
-            f"{path}: unknown RDF file type {path.suffix!r} (expected one of {', '.join(_FORMATS)})"
+            f"{path}: unknown RDF file type {path.suffix!r} (expected one of {', '.join(RDF_FORMATS)})"
         ) from None
 
 
@@ -78,26 +68,6 @@ def parse_file(path: Path) -> Graph:
     return graph
 
 
-def expand_paths(items: Iterable[Path | str]) -> list[Path]:
-    """Files given on the command line: a directory stands for the RDF files directly in it."""
-    out: list[Path] = []
-    for item in items:
-        p = Path(item)
-        if p.is_dir():
-            found = sorted(
-                f for f in p.iterdir() if f.suffix.lower() in _FORMATS or f.name.endswith(".sssom.tsv")
-            )
-            found += sorted((p / "mappings").glob("*.sssom.tsv")) if (p / "mappings").is_dir() else []
-            if not found:
-                raise InputError(f"{p}: directory holds no RDF files")
-            out.extend(found)
-        elif p.exists():
-            out.append(p)
-        else:
-            raise InputError(f"{p}: no such file or directory")
-    return out
-
-
 def load(files: Iterable[Path]) -> Graph:
     """Parse every file, then merge; nothing is merged unless every file parsed."""
     parts = [parse_file(f) for f in files]
@@ -105,9 +75,3 @@ def load(files: Iterable[Path]) -> Graph:
     for part in parts:
         merged += part
     return merged
-
-
-def input_files(data: Iterable[Path | str] | None = None) -> list[Path]:
-    """Ontology files plus the data files (the shipped ones unless ``data`` names others)."""
-    data_paths = expand_paths(data) if data else paths.data_files()
-    return paths.ontology_files() + data_paths

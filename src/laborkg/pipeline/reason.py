@@ -41,11 +41,7 @@ atomically. A hit parses that file and never calls the reasoner.
 
 from __future__ import annotations
 
-import hashlib
 import logging
-import os
-from collections.abc import Iterable
-from importlib import metadata
 from pathlib import Path
 
 import owlrl
@@ -54,13 +50,11 @@ from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 
 from laborkg.atomic import write_atomic
+from laborkg.inputs import CLOSURE_VERSION, REASONERS, RULES_VERSION, cache_dir, inputs_key, reasoner_name  # noqa: F401
 from laborkg.namespace import bind_prefixes
 from laborkg.pipeline.load import load
 
 _log = logging.getLogger(__name__)
-CLOSURE_VERSION = "2"  # bump when the tidy-up rules below change
-REASONERS = ("auto", "laborkg", "reasonable", "owlrl")
-RULES_VERSION = "1"  # bump when laborkg.rules changes what it entails (part of the cache key)
 _REFLEXIVE_NOISE = (
     OWL.sameAs,
     OWL.equivalentClass,
@@ -68,52 +62,6 @@ _REFLEXIVE_NOISE = (
     RDFS.subClassOf,
     RDFS.subPropertyOf,
 )
-
-
-def _version(dist: str) -> str:
-    try:
-        return metadata.version(dist)
-    except metadata.PackageNotFoundError:
-        return "unknown"
-
-
-def cache_dir() -> Path:
-    """``$LABORKG_CACHE_DIR``, else ``$XDG_CACHE_HOME/laborkg``, else ``~/.cache/laborkg``."""
-    env = os.environ.get("LABORKG_CACHE_DIR")
-    if env:
-        return Path(env)
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    return (Path(xdg) if xdg else Path.home() / ".cache") / "laborkg"
-
-
-_BYTES_PER_TRIPLE = 60  # Turtle as laborkg writes it, to estimate a graph's size from its files
-
-
-def reasoner_name(requested: str | None = None, triples: int | None = None) -> str:
-    """The reasoner to use: ``requested``, else ``$LABORKG_REASONER``, else ``auto``: laborkg's own
-    (:mod:`laborkg.rules`, which leaves what it does not implement to owlrl by itself). ``triples``, the
-    size of the graph when known, no longer changes the choice (reasonable needed 5.7 GB at 100k)."""
-    name = (requested or os.environ.get("LABORKG_REASONER") or "auto").strip().lower()
-    if name not in REASONERS:
-        from laborkg.errors import InputError
-
-        raise InputError(f"unknown reasoner {name!r} (expected one of {', '.join(REASONERS)})")
-    return "laborkg" if name == "auto" else name
-
-
-def inputs_key(files: Iterable[Path], mode: str = "query", reasoner: str | None = None) -> str:
-    """SHA-256 over the inputs' names and contents and the versions that shape the closure."""
-    files = [Path(f) for f in files]
-    name = reasoner_name(reasoner, sum(f.stat().st_size for f in files) // _BYTES_PER_TRIPLE)
-    h = hashlib.sha256()
-    version = f"{_version(name)}+rules{RULES_VERSION}" if name == "laborkg" else _version(name)
-    for part in (CLOSURE_VERSION, mode, _version("rdflib"), name, version):
-        h.update(part.encode() + b"\0")
-    for f in files:
-        h.update(Path(f).name.encode() + b"\0")
-        h.update(Path(f).read_bytes())
-        h.update(b"\0")
-    return h.hexdigest()
 
 
 def property_chains(graph: Graph) -> list[tuple[URIRef, list]]:

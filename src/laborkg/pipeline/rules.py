@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import gc
 from collections import defaultdict, deque
+from typing import Any, cast
 
 from owlrl.AxiomaticTriples import OWLRL_Datatypes_Disjointness
 from owlrl.DatatypeHandling import AltXSDToPYTHON
@@ -184,9 +185,10 @@ def _memory_context(graph: Graph) -> str | None:
     that graph alone and nobody listens to its events: then its indexes are read and written directly
     (the entries ``Memory.add`` makes, without its per-triple event and context bookkeeping, 2–3×
     faster). ``None`` otherwise: the public API is used."""
-    store = graph.store
+    store: Any = graph.store  # rdflib's Memory store: its private indexes, read directly
     if type(store) is not Memory or type(graph) is not Graph:
         return None
+    store = cast(Any, store)  # (the type test narrowed it to Memory, whose private names mypy rejects)
     ident = graph.identifier
     ctx = f"{type(ident).__name__}:{ident}"
     try:
@@ -214,7 +216,7 @@ def _add(graph: Graph, new: list, noise: list) -> None:
         for t in new:
             graph.add(t)
         return
-    store = graph.store
+    store: Any = graph.store
     spo, pos, osp = store._Memory__spo, store._Memory__pos, store._Memory__osp
     every, mine = store._Memory__contextTriples[None], store._Memory__contextTriples[ctx]
     for t in new:
@@ -262,9 +264,9 @@ class _Input:
         ids, terms, edges, types = self.ids, self.terms, self.edges, self.types
         get = ids.get
         if _memory_context(graph) is not None:
-            by_subject = ((s, po.items()) for s, po in graph.store._Memory__spo.items())
+            by_subject = ((s, po.items()) for s, po in cast(Any, graph.store)._Memory__spo.items())
         else:
-            index = defaultdict(lambda: defaultdict(list))
+            index: dict = defaultdict(lambda: defaultdict(list))
             for s, p, o in graph:
                 index[s][p].append(o)
             by_subject = ((s, po.items()) for s, po in index.items())
@@ -289,9 +291,9 @@ class _Input:
                     if oi is None:
                         oi = ids[o] = len(terms)
                         terms.append(o)
-                    if target is None:
+                    if pairs is not None:
                         pairs.add((si, oi))
-                    else:
+                    elif target is not None:
                         target.add(oi)
                     if si == oi and pi in noise_ids:
                         self.noise.append((s, p, o))
@@ -395,7 +397,7 @@ def _materialise(graph: Graph) -> None:
             g.edges[num(p)].add((num(s), num(o)))
             new.append(t)
     meta = {num(c) for c in _META_CLASSES}
-    schema_types = defaultdict(set)  # node -> the classes of _META_CLASSES it is an instance of
+    schema_types: dict = defaultdict(set)  # node -> the classes of _META_CLASSES it is an instance of
     for table in (g.types, one_time_types):
         for x, cs in table.items():
             if cs & meta:
@@ -542,8 +544,8 @@ def _reason(g: _Input, one_time_types: dict, schema_types: dict) -> tuple:
         for i, step in enumerate(steps):
             chain_steps[step].append((prop, steps, i))
     joined = transitive | set(chain_steps)
-    out_idx = {q: defaultdict(set) for q in joined}  # q -> s -> {o}
-    in_idx = {q: defaultdict(set) for q in joined}  # q -> o -> {s}
+    out_idx: dict = {q: defaultdict(set) for q in joined}  # q -> s -> {o}
+    in_idx: dict = {q: defaultdict(set) for q in joined}  # q -> o -> {s}
     queue: deque = deque()
     derived = []  # (s, p, o) edges entailed
     for q in joined:
@@ -596,7 +598,7 @@ def _reason(g: _Input, one_time_types: dict, schema_types: dict) -> tuple:
             subjects.add(s)
 
     # ---- 3. types
-    types = defaultdict(set)
+    types: dict = defaultdict(set)
     for table in (g.types, one_time_types):
         for x, cs in table.items():
             types[x] |= cs

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from rdflib import BNode, Graph
 
 from laborkg.backends.protocol import Client, check_url, raise_for_status
-from laborkg.backends.remote import ASSERTED_GRAPH, DEFAULT_GRAPH, EndpointStore
+from laborkg.backends.remote import DEFAULT_GRAPH, EndpointStore
 from laborkg.errors import InputError, RemoteError
 from laborkg.query.catalogue import check_iri
 from laborkg.query.engine import QueryTimeout
@@ -130,18 +130,3 @@ def push(
         "method": "gsp" if gsp else "update",
         "seconds": round(time.monotonic() - started, 3),
     }
-
-
-__all__ = [
-    "ASSERTED_GRAPH",
-    "DEFAULT_GRAPH",
-    "EndpointStore",
-    "bind_parameters",
-    "check_iri",
-    "open_endpoint",
-    "parse_graph",
-    "parse_results",
-    "push",
-    "sparql_term",
-]
-

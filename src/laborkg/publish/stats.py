@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from rdflib import Graph
 
@@ -55,14 +56,18 @@ class Stats:
     by_source: list[tuple[str, int, int, int]]
 
 
+def _rows(graph: Graph, text: str) -> list[Any]:
+    return list(graph.query(text))
+
+
 def compute(closure: Graph) -> Stats:
     pro = sparql_prologue()
-    totals = next(iter(closure.query(pro + _TOTALS)))
+    totals: Any = next(iter(closure.query(pro + _TOTALS)))
     return Stats(
         triples=len(closure),
         entities=int(totals[0]),
         facts=int(totals[1]),
         passages=int(totals[2]),
-        by_class=[(str(r[0]), int(r[1])) for r in closure.query(pro + _BY_CLASS)],
-        by_source=[(str(r[0]), int(r[1]), int(r[2]), int(r[3])) for r in closure.query(pro + _BY_SOURCE)],
+        by_class=[(str(r[0]), int(r[1])) for r in _rows(closure, pro + _BY_CLASS)],
+        by_source=[(str(r[0]), int(r[1]), int(r[2]), int(r[3])) for r in _rows(closure, pro + _BY_SOURCE)],
     )

@@ -64,25 +64,29 @@ class Labeller:
         return name if best else f"<{iri}>"
 
     def label(self, node) -> str:
-        labels = {}
-        for lit in self.graph.objects(node, RDFS.label):
-            labels.setdefault(lit.language or "", str(lit))
+        labels: dict[str, str] = {}
+        for lit in sorted(self.graph.objects(node, RDFS.label), key=str):  # the same label on every backend
+            labels.setdefault(getattr(lit, "language", None) or "", str(lit))
         for lang in (self.lang, "en", ""):
             if lang in labels:
                 text = labels[lang]
                 break
         else:
             text = next(iter(labels.values()), None) or self.short(str(node))
-        acronym = self.graph.value(node, LKG.acronym)
+        acronym = self._first(node, LKG.acronym)
         if acronym is not None and str(acronym) not in text:
             text = f"{text} ({acronym})"
         return text
+
+    def _first(self, node, prop):
+        """The least value of ``prop`` (a node may have several acronyms; stores list them in any order)."""
+        return min(self.graph.objects(node, prop), key=str, default=None)
 
     def term(self, node) -> str:
         if node is None:
             return ""
         if isinstance(node, URIRef):
-            notation = self.graph.value(node, SKOS.notation)
+            notation = self._first(node, SKOS.notation)
             if self.graph.value(node, RDFS.label) is None and notation is not None:
                 return str(notation)
             return self.label(node)

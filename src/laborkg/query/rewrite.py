@@ -115,7 +115,6 @@ def _project_cached(text: str, names: tuple[str, ...]) -> tuple[str, list[str]]:
     return project_parameters(text, names)
 
 
-
 # ---------------------------------------------------------------------------------------------
 # RDF terms as SPARQL text
 
@@ -296,8 +295,8 @@ def bind_parameters(text: str, values: dict[str, object]) -> str:
             {v.group(1) for v in found if v.group(1) in kept and query.where < v.start() < query.close}
         )
         if names:
-            values = "".join(f" VALUES ?{n} {{ {terms[n]} }}" for n in names)
-            edits.append((query.where + 1, query.where + 1, values))
+            clause = "".join(f" VALUES ?{n} {{ {terms[n]} }}" for n in names)
+            edits.append((query.where + 1, query.where + 1, clause))
         for kind in ("projection", "order"):
             if (id(query), kind) not in emptied:
                 continue
@@ -311,5 +310,3 @@ def bind_parameters(text: str, values: dict[str, object]) -> str:
     for start, end, piece in sorted(edits, key=lambda e: (e[0], e[1]), reverse=True):
         text = text[:start] + piece + text[end:]
     return text
-
-

@@ -52,7 +52,6 @@ def _version(dist: str) -> str:
 # The interface
 
 
-
 # Building a store
 
 
@@ -94,8 +93,6 @@ def validate_closure(graph: Graph, ntriples: Path | None = None):
                 )
             )
     return ValidationReport(_shacl(graph, shapes_graph()) + checks + quote_violations(graph))
-
-
 
 
 def _say(progress, message: str) -> None:
@@ -190,5 +187,3 @@ def build(
     del graph
     _say(progress, f"stored {triples} triples in {directory}")
     return manifest
-
-

@@ -18,7 +18,6 @@ MANIFEST = "manifest.json"
 DATABASE = "oxigraph"  # the pyoxigraph (RocksDB) directory inside a store directory
 
 
-
 def read_manifest(directory: Path | str) -> dict:
     """The manifest of the store in ``directory``, or :class:`InputError` if it is not a laborkg store."""
     directory = Path(directory)
@@ -37,7 +36,6 @@ def read_manifest(directory: Path | str) -> dict:
             f"{STORE_VERSION}: rebuild it with laborkg build --store {directory}"
         )
     return data
-
 
 
 def file_entry(path: Path) -> dict:
@@ -66,8 +64,6 @@ def check_target(directory: Path) -> None:
         ) from None
 
 
-
-
 def replace_directory(new: Path, directory: Path) -> None:
     """Move the complete store ``new`` to ``directory``, replacing the store there (if any)."""
     if directory.exists():
@@ -83,4 +79,3 @@ def replace_directory(new: Path, directory: Path) -> None:
             shutil.rmtree(old)
     else:
         os.rename(new, directory)
-

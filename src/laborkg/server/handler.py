@@ -1,0 +1,514 @@
+"""The server's routes: one :class:`Handler` per request, reading the graph only through the server's
+:class:`~laborkg.backends.base.Store` (a :class:`~laborkg.server.workers.PooledStore`)."""
+
+from __future__ import annotations
+
+import functools
+import json
+import socket
+import threading
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler
+from typing import Protocol, TypeVar
+
+from rdflib import Graph, URIRef
+
+from laborkg.backends.base import Store
+from laborkg.errors import LaborKGError, QueryError
+from laborkg.namespace import LKC, LKR, bind_prefixes
+from laborkg.query import render
+from laborkg.query.catalogue import PackagedQuery
+from laborkg.query.engine import Answer, QueryTimeout, is_update, prepare
+from laborkg.server.limits import Limits
+from laborkg.server.pages import answer_page, catalogue_page, entity_page, error_page
+from laborkg.server.protocol import (
+    CATALOGUE_OFFERS,
+    CSP,
+    ENTITY_OFFERS,
+    GRAPH_FORMS,
+    GRAPH_OFFERS,
+    HTML,
+    JSON,
+    RESERVED_PARAMS,
+    ROW_OFFERS,
+    HTTPError,
+    Response,
+    choose,
+    decode_utf8,
+    json_error,
+    labels_lang,
+    negotiate,
+    one,
+    parse_params,
+    split_target,
+    unquote,
+    wants_html,
+)
+from laborkg.server.static import PAGES
+from laborkg.server.tables import LOCAL, catalogue_json, table_json
+
+T = TypeVar("T")
+
+
+def version() -> str:
+    """laborkg's version (the Server header, /status)."""
+    from importlib import metadata
+
+    try:
+        return metadata.version("laborkg")
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+@dataclass
+class Counters:
+    requests: int = 0
+    queries: int = 0
+    timeouts: int = 0
+    refused: int = 0
+    errors: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def add(self, name: str) -> None:
+        with self.lock:
+            setattr(self, name, getattr(self, name) + 1)
+
+
+class Site(Protocol):
+    """What a :class:`Handler` reads from its server (:class:`laborkg.server.app.LaborKGServer`)."""
+
+    store: Store
+    limits: Limits
+    counters: Counters
+    query_slots: threading.BoundedSemaphore
+    static: dict[str, tuple[bytes, str, str]]
+    catalogue: dict[str, PackagedQuery]
+    started: float
+
+    def write_log(self, line: str) -> None: ...
+
+    def query_form(self, name: str) -> str: ...
+
+
+class Handler(BaseHTTPRequestHandler):
+    server: Site  # type: ignore[assignment]
+    protocol_version = "HTTP/1.1"
+    default_request_version = "HTTP/1.0"  # errors in unparsable request lines get a status line too
+    server_version = f"laborkg/{version()}"
+    sys_version = ""
+
+    def version_string(self) -> str:
+        return self.server_version
+
+    # -- plumbing ---------------------------------------------------------------------------
+
+    def setup(self) -> None:
+        self.timeout = self.server.limits.read_timeout  # type: ignore[misc]  # http.server reads it per instance
+        super().setup()
+        self._drain_input = False
+
+    def log_message(self, format: str, *args) -> None:  # noqa: A002 - the base class's name
+        self.server.write_log(f"{self.address_string()} - {format % args}")
+
+    def log_request(self, code="-", size="-") -> None:
+        line = (self.requestline or "")[:300]
+        self.server.write_log(
+            f'{self.address_string()} "{line}" {int(code) if str(code).isdigit() else code}'
+        )
+
+    def send_error(self, code, message=None, explain=None) -> None:
+        """Errors the base class finds (bad request line, 414, 431, an unknown method…) as JSON too."""
+        headers = {}
+        if code == HTTPStatus.NOT_IMPLEMENTED:  # an unknown method: the same answer as PUT or DELETE
+            code, message = 405, f"{self.command} is not allowed (GET, HEAD, POST)"
+            headers["Allow"] = "GET, HEAD, POST"
+        try:
+            short = HTTPStatus(code).phrase
+        except ValueError:
+            short = "Error"
+        name = short.lower().replace(" ", "-")
+        self.close_connection = True
+        self._send(Response(code, json_error(code, name, message or short), JSON, headers))
+
+    def _send(self, resp: Response, head_only: bool = False) -> None:
+        ctype = resp.content_type
+        if (ctype.startswith("text/") or ctype.endswith("json") or ctype.endswith("xml")) and (
+            "charset" not in ctype
+        ):
+            ctype += "; charset=utf-8"
+        try:
+            self.send_response(resp.status)
+            self.send_header("Content-Type", ctype)
+            self.send_header("Content-Length", str(len(resp.body)))
+            self.send_header("X-Content-Type-Options", "nosniff")
+            self.send_header("Referrer-Policy", "no-referrer")
+            if ctype.startswith("text/html"):
+                self.send_header("Content-Security-Policy", CSP)
+            if "Cache-Control" not in resp.headers:
+                self.send_header("Cache-Control", "no-store")
+            for key, value in resp.headers.items():
+                self.send_header(key, value)
+            self.send_header("Connection", "close")
+            self.end_headers()
+            if not head_only:
+                self.wfile.write(resp.body)
+            self.wfile.flush()
+        except OSError:
+            pass
+        self.close_connection = True
+        if self._drain_input:
+            self._drain()
+
+    def _drain(self, limit: int = 8 * 1024 * 1024, seconds: float = 2.0) -> None:
+        """After refusing a body without reading it: read and drop it (bounded), so that the client
+        reads the answer instead of a connection reset."""
+        try:
+            self.connection.shutdown(socket.SHUT_WR)
+            self.connection.settimeout(0.25)
+            deadline, total = time.monotonic() + seconds, 0
+            while total < limit and time.monotonic() < deadline:
+                chunk = self.connection.recv(65536)
+                if not chunk:
+                    break
+                total += len(chunk)
+        except OSError:
+            pass
+
+    def _dispatch(self, method: str) -> None:
+        self.server.counters.add("requests")
+        head_only = method == "HEAD"
+        try:
+            resp = self._route("GET" if head_only else method)
+        except HTTPError as exc:
+            resp = self._error(exc)
+        except Exception:  # a bug: logged, answered 500 with one line
+            self.server.counters.add("errors")
+            self.server.write_log("internal error:\n" + traceback.format_exc())
+            resp = self._error(HTTPError(500, "internal-error", "internal error (logged by the server)"))
+        self._send(resp, head_only)
+
+    def _error(self, exc: HTTPError) -> Response:
+        if exc.status in (403, 413):
+            self.server.counters.add("refused")
+        if wants_html(self.headers.get("Accept")):
+            body = error_page(exc.status, exc.code, exc.message)
+            return Response(exc.status, body.encode(), HTML, dict(exc.headers))
+        return Response(exc.status, json_error(exc.status, exc.code, exc.message), JSON, dict(exc.headers))
+
+    def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+        self._dispatch("GET")
+
+    def do_HEAD(self) -> None:  # noqa: N802
+        self._dispatch("HEAD")
+
+    def do_POST(self) -> None:  # noqa: N802
+        self._dispatch("POST")
+
+    def _not_allowed(self) -> None:
+        self._drain_input = "Content-Length" in self.headers or "Transfer-Encoding" in self.headers
+        self.server.counters.add("requests")
+        self._send(
+            self._error(
+                HTTPError(
+                    405,
+                    "method-not-allowed",
+                    f"{self.command} is not allowed: this endpoint is read-only (GET, HEAD, POST)",
+                    {"Allow": "GET, HEAD, POST"},
+                )
+            )
+        )
+
+    do_PUT = do_DELETE = do_PATCH = do_OPTIONS = do_TRACE = do_CONNECT = _not_allowed  # noqa: N815
+
+    # -- routing ----------------------------------------------------------------------------
+
+    def _route(self, method: str) -> Response:
+        path, query = split_target(self.path, self.server.limits.max_url)
+        if method == "POST":
+            if path.rstrip("/") != "/sparql":
+                self._drain_input = True
+                raise HTTPError(405, "method-not-allowed", "only /sparql takes POST", {"Allow": "GET, HEAD"})
+            return self._sparql(query, post=True)
+        if path == "/sparql" or path == "/sparql/":
+            return self._sparql(query, post=False)
+        if path in PAGES:
+            return self._static(PAGES[path])
+        if path.startswith("/static/"):
+            return self._static(unquote(path[len("/static/") :]))
+        if path.rstrip("/") == "/queries":
+            return self._catalogue(query)
+        if path.startswith("/queries/"):
+            return self._packaged(unquote(path[len("/queries/") :]).rstrip("/"), query)
+        if path.startswith("/id/"):
+            return self._entity(LKR, path[len("/id/") :], query)
+        if path.startswith("/code/"):
+            return self._entity(LKC, path[len("/code/") :], query)
+        if path == "/status":
+            return self._status()
+        raise HTTPError(404, "not-found", f"nothing at {path[:200]}")
+
+    def _choose(self, params: dict[str, list[str]], offers: dict[str, str]) -> tuple[str, str]:
+        return choose(self.headers.get("Accept"), one(params, "format"), offers)
+
+    # -- static files and status ------------------------------------------------------------
+
+    def _static(self, name: str) -> Response:
+        entry = self.server.static.get(name)
+        if entry is None:
+            raise HTTPError(404, "not-found", "no such file")
+        data, ctype, etag = entry
+        headers = {"ETag": etag, "Cache-Control": "no-cache"}
+        if self.headers.get("If-None-Match") == etag:
+            return Response(304, b"", ctype, headers)
+        return Response(200, data, ctype, headers)
+
+    def _status(self) -> Response:
+        s, lim = self.server, self.server.limits
+        doc = {
+            "version": version(),
+            "triples": s.store.size(),
+            "uptime": round(time.time() - s.started, 1),
+            "limits": {k: getattr(lim, k) for k in lim.__dataclass_fields__},
+            "counters": {
+                k: getattr(s.counters, k) for k in ("requests", "queries", "timeouts", "refused", "errors")
+            },
+        }
+        return Response(200, (json.dumps(doc, indent=2) + "\n").encode(), JSON)
+
+    # -- /sparql ----------------------------------------------------------------------------
+
+    def _read_body(self) -> tuple[str, bytes]:
+        limits = self.server.limits
+        if "Transfer-Encoding" in self.headers:
+            self._drain_input = True
+            raise HTTPError(
+                411, "length-required", "send the body with a Content-Length (no chunked encoding)"
+            )
+        length_text = self.headers.get("Content-Length")
+        if length_text is None:
+            raise HTTPError(411, "length-required", "a POST needs a Content-Length")
+        if not length_text.strip().isdigit():
+            self._drain_input = True
+            raise HTTPError(400, "bad-request", "Content-Length is not a number")
+        length = int(length_text)
+        ctype = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
+        if ctype == "application/sparql-update":
+            self._drain_input = True
+            raise HTTPError(403, "read-only", "SPARQL Update is not allowed: laborkg's endpoint is read-only")
+        if length > limits.max_body:
+            self._drain_input = True
+            raise HTTPError(
+                413,
+                "request-too-large",
+                f"the request body has {length} bytes; the limit is {limits.max_body}",
+            )
+        try:
+            body = self.rfile.read(length) if length else b""
+        except TimeoutError:
+            raise HTTPError(408, "request-timeout", "the request body did not arrive in time") from None
+        if len(body) < length:
+            raise HTTPError(400, "bad-request", "the request body is shorter than its Content-Length")
+        return ctype, body
+
+    def _sparql(self, query_string: str, post: bool) -> Response:
+        self._drain_input = post  # until the body is read, an early answer must drain it
+        params = parse_params(query_string)
+        text = None
+        if post:
+            ctype, body = self._read_body()
+            self._drain_input = False
+            if ctype == "application/x-www-form-urlencoded":
+                try:
+                    fields = parse_params(body.decode("ascii"), "form body")
+                except UnicodeDecodeError as exc:
+                    raise HTTPError(400, "bad-request", f"malformed form body: {exc}") from None
+                for key, values in fields.items():
+                    params.setdefault(key, []).extend(values)
+            elif ctype == "application/sparql-query":
+                text = decode_utf8(body, self.headers.get("Content-Type"), "the query")
+            else:
+                raise HTTPError(
+                    415,
+                    "unsupported-media-type",
+                    "POST a form (application/x-www-form-urlencoded) or a query (application/sparql-query)",
+                )
+        if "update" in params or "using-graph-uri" in params or "using-named-graph-uri" in params:
+            raise HTTPError(403, "read-only", "SPARQL Update is not allowed: laborkg's endpoint is read-only")
+        if "default-graph-uri" in params or "named-graph-uri" in params:
+            raise HTTPError(
+                400,
+                "dataset-not-supported",
+                "default-graph-uri and named-graph-uri are not supported: the endpoint has one graph",
+            )
+        given = one(params, "query")
+        if text is not None and given is not None:
+            raise HTTPError(400, "bad-request", "give the query in the body or in ?query=, not both")
+        text = text if text is not None else given
+        if text is None:
+            if not post and negotiate(self.headers.get("Accept"), (JSON, HTML)) == HTML:
+                return Response(303, b"", HTML, {"Location": "/"})
+            raise HTTPError(400, "missing-query", "no query: give ?query=… (GET) or POST one")
+        limits = self.server.limits
+        if len(text.encode("utf-8")) > limits.max_body:
+            raise HTTPError(413, "request-too-large", f"the query is longer than {limits.max_body} bytes")
+        checked, form = self._check(text)
+        media, fmt = self._choose(params, GRAPH_OFFERS if form in GRAPH_FORMS else ROW_OFFERS)
+        lang = labels_lang(params)
+        store = self.server.store
+        answer = self._evaluate(lambda: store.run_checked(checked, limits.timeout, limits.max_rows))
+        return self._answer(answer, media, fmt, lang, title="SPARQL query", query_text=checked)
+
+    def _check(self, text: str) -> tuple[str, str]:
+        """(the text to run, its form): the store's check (:meth:`Store.check`: malformed queries,
+        updates and SERVICE refused), then the server's own (FROM and FROM NAMED) on the checked text.
+        Only the text the store returned is ever evaluated."""
+        if "\x00" in text:
+            raise HTTPError(400, "malformed-query", "the query contains a NUL character")
+        try:
+            checked = self.server.store.check(text, allow_service=())
+            parsed = prepare(checked)  # cached: the store's check parsed the same text
+        except QueryError as exc:
+            if is_update(text):
+                raise HTTPError(
+                    403, "read-only", "updates (INSERT, DELETE, LOAD, CLEAR, …) are not allowed: read-only"
+                ) from None
+            message = str(exc)
+            if message.startswith("SERVICE"):
+                raise HTTPError(
+                    403, "service-not-allowed", f"{message.split(' (use')[0]}: federation is off"
+                ) from None
+            raise HTTPError(400, "malformed-query", message) from None
+        except RecursionError:
+            raise HTTPError(400, "malformed-query", "the query is nested too deeply") from None
+        if parsed.algebra.get("datasetClause"):
+            raise HTTPError(
+                400,
+                "dataset-not-supported",
+                "FROM and FROM NAMED are not supported: the endpoint has one graph",
+            )
+        return checked, parsed.algebra.name
+
+    # -- evaluation and answers -------------------------------------------------------------
+
+    def _evaluate(self, run: Callable[[], T]) -> T:
+        """Run in a query slot; errors and limits as HTTP answers. An :class:`Answer` over the row cap
+        is refused (a described entity, a Graph, is not capped)."""
+        server, limits = self.server, self.server.limits
+        if not server.query_slots.acquire(timeout=limits.queue_wait):
+            raise HTTPError(503, "busy", "every query slot is taken; try again shortly", {"Retry-After": "2"})
+        server.counters.add("queries")
+        try:
+            answer = run()
+        except QueryTimeout as exc:
+            server.counters.add("timeouts")
+            raise HTTPError(503, "timeout", str(exc), {"Retry-After": "10"}) from None
+        except QueryError as exc:
+            raise HTTPError(400, "query-failed", str(exc)) from None
+        except LaborKGError as exc:
+            raise HTTPError(503, "query-failed", str(exc)) from None
+        finally:
+            server.query_slots.release()
+        if isinstance(answer, Answer) and answer.kind != "ask" and len(answer) > limits.max_rows:
+            what = "triples" if answer.kind == "graph" else "rows"
+            raise HTTPError(
+                413,
+                "result-too-large",
+                f"the answer has more than {limits.max_rows} {what}; narrow the query or page it with "
+                "LIMIT and OFFSET",
+                {"LaborKG-Row-Limit": str(limits.max_rows)},
+            )
+        return answer
+
+    def _answer(
+        self, answer: Answer, media: str, fmt: str, lang: str, title: str, query_text: str | None = None
+    ) -> Response:
+        store = self.server.store
+        if fmt == "table":
+            body = json.dumps(table_json(answer, store.label_graph(answer), lang, title), ensure_ascii=False)
+        elif fmt == "html":
+            labels = None if answer.kind == "graph" else store.label_graph(answer)
+            body = answer_page(answer, labels, lang, title, query_text)
+        elif answer.kind == "graph":
+            body = render.graph_output(answer.graph if answer.graph is not None else Graph(), fmt)
+        else:
+            body = render.machine(answer, fmt)
+        return Response(200, body.encode("utf-8"), media, {"Vary": "Accept"})
+
+    # -- packaged queries -------------------------------------------------------------------
+
+    def _catalogue(self, query_string: str) -> Response:
+        params = parse_params(query_string)
+        media, _ = self._choose(params, CATALOGUE_OFFERS)
+        cat = self.server.catalogue
+        if media == HTML:
+            return Response(200, catalogue_page(cat.values()).encode(), HTML, {"Vary": "Accept"})
+        data = catalogue_json(cat.values())
+        body = (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode()
+        return Response(200, body, JSON, {"Vary": "Accept"})
+
+    def _packaged(self, name: str, query_string: str) -> Response:
+        cat = self.server.catalogue
+        if name not in cat:
+            raise HTTPError(
+                404, "unknown-query", f"no packaged query named {name[:100]!r}; /queries lists them"
+            )
+        params = parse_params(query_string)
+        raw = {key: one(params, key) or "" for key in params if key not in RESERVED_PARAMS}
+        store, limits = self.server.store, self.server.limits
+        try:
+            bound = store.bind(name, raw)  # checked and converted once, before anything runs
+        except QueryError as exc:
+            raise HTTPError(400, "bad-parameter", str(exc)) from None
+        except LaborKGError as exc:  # a remote store could not resolve a name: not the client's fault
+            raise HTTPError(503, "query-failed", str(exc)) from None
+        form = self.server.query_form(name)
+        media, fmt = self._choose(params, GRAPH_OFFERS if form in GRAPH_FORMS else ROW_OFFERS)
+        lang = labels_lang(params)
+        answer = self._evaluate(lambda: store.query(bound, timeout=limits.timeout, max_rows=limits.max_rows))
+        return self._answer(answer, media, fmt, lang, title=cat[name].summary or name)
+
+    # -- entities ---------------------------------------------------------------------------
+
+    def _entity(self, namespace, raw_local: str, query_string: str) -> Response:
+        local = unquote(raw_local)
+        if not LOCAL.fullmatch(local) or "//" in local:
+            raise HTTPError(404, "not-found", "no such entity")
+        iri = URIRef(str(namespace) + local)
+        params = parse_params(query_string)
+        media, fmt = self._choose(params, ENTITY_OFFERS)
+        lang = labels_lang(params)
+        store, limits = self.server.store, self.server.limits
+        described = self._evaluate(lambda: store.describe(iri, limits.timeout))
+        if not len(described):
+            raise HTTPError(404, "not-found", f"{iri} is not in the graph")
+        if fmt == "html":
+            return Response(200, self._entity_html(iri, described, lang).encode(), HTML, {"Vary": "Accept"})
+        if fmt == "json-ld":
+            from laborkg.pipeline import jsonld
+
+            body = jsonld.dumps(jsonld.compact(described))
+        else:
+            body = render.graph_output(described, fmt)
+        return Response(200, body.encode(), media, {"Vary": "Accept"})
+
+    def _entity_html(self, iri: URIRef, described: Graph, lang: str) -> str:
+        store, limits = self.server.store, self.server.limits
+        answers = []
+        for name in ("describe-entity", "entity-sources"):
+            bound = store.bind(name, {"entity": str(iri)})
+            answers.append(
+                self._evaluate(
+                    functools.partial(store.query, bound, timeout=limits.timeout, max_rows=limits.max_rows)
+                )
+            )
+        statements, sources = answers
+        # one look-up of the labels and passages of every term on the page, the entity's own included
+        terms = Answer("select", rows=[(iri,), *statements.rows, *sources.rows])
+        graph = bind_prefixes(Graph())
+        graph += described
+        graph += store.label_graph(terms)
+        return entity_page(iri, graph, statements, sources, lang)
