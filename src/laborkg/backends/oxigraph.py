@@ -16,6 +16,7 @@ from laborkg.errors import InputError, QueryError
 from laborkg.namespace import PREFIXES, bind_prefixes, sparql_prologue
 from laborkg.query import catalogue as _queries
 from laborkg.query.engine import DEFAULT_TIMEOUT, Answer, prepare, run_limited
+from laborkg.query.guard import check
 from laborkg.query.rewrite import project_parameters
 from laborkg.store.layout import DATABASE, read_manifest
 
@@ -117,6 +118,7 @@ class OxigraphStore(Store):
 
     def sparql(self, text, timeout=DEFAULT_TIMEOUT, allow_service=()) -> Answer:
         prepare(text, allow_service)  # refused (updates, SERVICE) or malformed: rdflib's parser says why
+        text = check(text, allow_service)  # what runs is what was checked (cached: no second reading)
         return run_limited(lambda: self.evaluate(text), timeout)
 
     def __len__(self) -> int:

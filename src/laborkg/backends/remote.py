@@ -65,6 +65,7 @@ from laborkg.namespace import BASE, sparql_prologue
 from laborkg.query import catalogue as _queries
 from laborkg.query.catalogue import IRI_FORBIDDEN, IRI_SCHEME, check_iri
 from laborkg.query.engine import DEFAULT_TIMEOUT, Answer, QueryTimeout, prepare
+from laborkg.query.guard import check
 from laborkg.query.rewrite import bind_parameters, mask, outer, sparql_term
 
 DEFAULT_GRAPH = BASE + "graph/closure"
@@ -191,6 +192,7 @@ class EndpointStore(Store):
     def sparql(self, text, timeout=DEFAULT_TIMEOUT, allow_service=()) -> Answer:
         # refused (updates, SERVICE) or malformed: rdflib's parser says why
         query = prepare(text, allow_service)
+        text = check(text, allow_service)  # what runs is what was checked (cached: no second reading)
         return self._run(sparql_prologue() + text, _form(query), timeout)
 
     def bound_query(self, name: str, params: dict[str, str] | None = None) -> tuple[str, str]:

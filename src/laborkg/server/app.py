@@ -52,6 +52,7 @@ from laborkg.namespace import LKC, LKG, LKR, bind_prefixes
 from laborkg.query import catalogue as q
 from laborkg.query import render
 from laborkg.query.engine import Answer, QueryTimeout, execute, is_update, prepare
+from laborkg.query.guard import check
 from laborkg.server.limits import Limits, serve_arguments  # noqa: F401 - re-exported: laborkg.server.Limits
 
 if TYPE_CHECKING:  # rdflib's SPARQL parser loads with the first query, not with ``laborkg --help``
@@ -1228,12 +1229,13 @@ class Handler(BaseHTTPRequestHandler):
         if len(text.encode("utf-8")) > limits.max_body:
             raise HTTPError(413, "request-too-large", f"the query is longer than {limits.max_body} bytes")
         prepared = self._prepare(text)
+        checked = check(text)  # the text that runs is the one _prepare checked (cached: no second reading)
         form = prepared.algebra.name
         offers = GRAPH_OFFERS if form in ("ConstructQuery", "DescribeQuery") else ROW_OFFERS
         media, fmt = choose(self.headers.get("Accept"), self._one(params, "format"), offers)
         lang = self._labels_lang(params)
         answer = self._evaluate(
-            lambda: self.server.backend.run(text, prepared, limits.timeout, limits.max_rows)
+            lambda: self.server.backend.run(checked, prepared, limits.timeout, limits.max_rows)
         )
         return self._answer(answer, media, fmt, lang, title="SPARQL query", query_text=text)
 
