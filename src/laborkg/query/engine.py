@@ -131,8 +131,17 @@ def _parse(full: str, prologue_length: int) -> Query:
 
 
 def is_update(text: str) -> bool:
-    """True when ``text`` parses as a SPARQL Update with at least one operation."""
+    """True when ``text`` parses as a SPARQL Update with at least one operation, or holds an update
+    operation as :func:`laborkg.query.guard.check` reads it (e.g. after a comment ended by a CR)."""
     from rdflib.plugins.sparql.parser import parseUpdate
+
+    from laborkg.query.guard import READ_ONLY
+
+    try:
+        check(text)
+    except QueryError as exc:
+        if str(exc) == READ_ONLY:
+            return True
 
     try:
         with _PARSING:
