@@ -133,6 +133,8 @@ def test_server_refuses_hidden_service_and_nesting(store_server, canary):
     assert hits == []
     status, _ = _post(store_server, "SELECT * WHERE { ?s ?p ?o } LIMIT 1")
     assert status == 200  # the workers survived
+    status, body = _post(store_server, "SELECT * WHERE { ?s ?p ?o } # x\rDROP ALL")
+    assert status == 403 and b"read-only" in body
 
 
 def test_hidden_update_is_refused_as_an_update():
@@ -297,3 +299,20 @@ def test_chain_limit():
     with pytest.raises(QueryError, match="more than 500 operators"):
         _check("ASK { FILTER(" + "||".join(["1"] * 600) + ") }")
     assert _check("ASK { FILTER(" + "||".join(["1"] * 400) + ") }")
+
+
+def test_endpoint_store_sends_the_checked_text(canary, monkeypatch):
+    """``--endpoint``: a refused query sends nothing (the endpoint is the canary); an accepted one is sent
+    as checked (no comment, no CR)."""
+    from laborkg.backends.remote import EndpointStore
+
+    url, hits = canary
+    store = EndpointStore(url + "/sparql")
+    for name, text in _texts(url):
+        with pytest.raises(QueryError, match="SERVICE|malformed"):
+            store.sparql(text, timeout=None)
+        assert hits == [], name
+    sent = []
+    monkeypatch.setattr(EndpointStore, "_run", lambda self, text, form, timeout: sent.append(text))
+    store.sparql("SELECT * WHERE { ?s ?p ?o } # x\rLIMIT 1", timeout=None)
+    assert sent[0].endswith("SELECT * WHERE { ?s ?p ?o } \nLIMIT 1")
