@@ -25,6 +25,7 @@ if TYPE_CHECKING:  # rdflib's SPARQL parser costs ~60 ms to import: loaded when 
 
 from laborkg.errors import LaborKGError, QueryError
 from laborkg.namespace import bind_prefixes, sparql_prologue
+from laborkg.query.guard import check
 
 DEFAULT_TIMEOUT = 30.0
 
@@ -101,7 +102,9 @@ running most of them, and an endpoint sees the same texts again and again."""
 def prepare(text: str, allow_service: Iterable[str] = (), with_prologue: bool = True) -> Query:
     """Parse and check a query: updates (INSERT, DELETE, LOAD, …) are refused, and so is SERVICE
     unless its endpoint is one of ``allow_service``. The parse of a text is cached (never its refusal:
-    SERVICE is checked on every call); the returned query is shared, so callers must not change it."""
+    SERVICE is checked on every call); the returned query is shared, so callers must not change it.
+    The parse is of ``check(text)``, the text that must run (:func:`laborkg.query.guard.check`)."""
+    text = check(text, allow_service, prefixes=None if with_prologue else {})
     full = (sparql_prologue() if with_prologue else "") + text
     query = (_parse_cached if len(full) <= CACHED_TEXT else _parse)(full, len(full) - len(text))
     allowed = {str(a) for a in allow_service}
@@ -128,8 +131,17 @@ def _parse(full: str, prologue_length: int) -> Query:
 
 
 def is_update(text: str) -> bool:
-    """True when ``text`` parses as a SPARQL Update with at least one operation."""
+    """True when ``text`` parses as a SPARQL Update with at least one operation, or holds an update
+    operation as :func:`laborkg.query.guard.check` reads it (e.g. after a comment ended by a CR)."""
     from rdflib.plugins.sparql.parser import parseUpdate
+
+    from laborkg.query.guard import READ_ONLY
+
+    try:
+        check(text)
+    except QueryError as exc:
+        if str(exc) == READ_ONLY:
+            return True
 
     try:
         with _PARSING:
