@@ -16,6 +16,7 @@ from laborkg import paths
 from laborkg.backends.terms import to_rdflib
 from laborkg.errors import LaborKGError
 from laborkg.namespace import sparql_prologue
+from laborkg.store.delta import write_delta
 from laborkg.store.layout import (
     DATABASE,
     MANIFEST,
@@ -152,8 +153,6 @@ def build(
         store.optimize()
         triples = len(store)
         del store
-        from laborkg.store.incremental import write_delta  # here: incremental imports this module
-
         write_delta(tmp, graph, checked)  # what validation reads that queries do not, and the reverse
         del checked
         manifest = {

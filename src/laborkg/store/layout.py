@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import hashlib
 import json
 import os
 import shutil
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 from laborkg import paths
@@ -79,3 +82,20 @@ def replace_directory(new: Path, directory: Path) -> None:
             shutil.rmtree(old)
     else:
         os.rename(new, directory)
+
+
+@contextlib.contextmanager
+def locked(directory: Path) -> Iterator[None]:
+    """One writer at a time per store (``laborkg add``): an exclusive ``flock`` on the directory itself,
+    waited for (nothing is written for it, so a refused addition still leaves every file as it was)."""
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            waiting = f"{directory}: another laborkg add is writing to this store; waiting for it"
+            sys.stderr.write(f"laborkg: {waiting}\n")
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
