@@ -42,7 +42,7 @@ def parse_file(path: Path) -> Graph:
         raise InputError(f"{path}: no such file")
     fmt = rdf_format(path)
     if fmt == "sssom":  # links to external graphs: one skos mapping triple per row
-        from laborkg.publish.link import mapping_graph, read_sssom
+        from laborkg.pipeline.sssom import mapping_graph, read_sssom
 
         return mapping_graph(read_sssom(path))
     if fmt == "json-ld":  # through laborkg's offline JSON-LD processor: no remote context is fetched
