@@ -58,6 +58,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
 from laborkg import paths
+from laborkg.atomic import replace_directory
 from laborkg.errors import InputError, LaborKGError
 from laborkg.namespace import is_own_term
 from laborkg.pipeline.load import load
@@ -118,7 +119,7 @@ def write_docs(out_dir: Path) -> Path:
             fh.write(html)
             fh.flush()
             os.fsync(fh.fileno())  # the page is on disk before it is renamed into place
-        _replace_dir(tmp, out_dir)
+        replace_directory(tmp, out_dir)
     except OSError as exc:
         shutil.rmtree(tmp, ignore_errors=True)
         raise InputError(f"{given}: cannot write the documentation ({_reason(exc)})") from None
@@ -319,22 +320,6 @@ def check_target(out_dir: Path, shown: Path) -> None:
         ancestor = ancestor.parent
     if not ancestor.is_dir():
         raise InputError(f"{shown}: {ancestor} is not a directory")
-
-
-def _replace_dir(new: Path, target: Path) -> None:
-    """Move ``new`` to ``target``; an existing ``target`` is swapped out and removed only afterwards."""
-    if not target.exists():
-        os.replace(new, target)
-        return
-    old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
-    old.rmdir()
-    os.replace(target, old)
-    try:
-        os.replace(new, target)
-    except BaseException:
-        os.replace(old, target)
-        raise
-    shutil.rmtree(old, ignore_errors=True)
 
 
 def _reason(exc: OSError) -> str:

@@ -11,25 +11,18 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections import Counter
-from importlib import metadata as importlib_metadata
 
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, OWL, RDF, RDFS, XSD
 
 from laborkg.namespace import BASE, LKG, LKR, bind_prefixes
+from laborkg.versions import installed_version
 
 VOID = Namespace("http://rdfs.org/ns/void#")
 DATASET = LKR["dataset"]
 LICENSE = URIRef("https://creativecommons.org/licenses/by/4.0/")
 RELEASE_DATE = "2026-11-21"
 GRAPH_BASE = BASE + "graph/"
-
-
-def version() -> str:
-    try:
-        return importlib_metadata.version("laborkg")
-    except importlib_metadata.PackageNotFoundError:
-        return "0+unknown"
 
 
 def release_date() -> str:
@@ -82,8 +75,8 @@ def describe(graph: Graph, partitions: dict[str, Graph] | None = None) -> Graph:
         )
     )
     meta.add((d, DCTERMS.license, LICENSE))
-    meta.add((d, OWL.versionInfo, Literal(version())))
-    meta.add((d, URIRef(str(DCAT) + "version"), Literal(version())))  # DCAT 3
+    meta.add((d, OWL.versionInfo, Literal(installed_version())))
+    meta.add((d, URIRef(str(DCAT) + "version"), Literal(installed_version())))  # DCAT 3
     meta.add((d, DCTERMS.created, Literal(release_date(), datatype=XSD.date)))
     meta.add((d, DCTERMS.conformsTo, URIRef(str(LKG).rstrip("#"))))
     meta.add((d, VOID.uriSpace, Literal(str(LKR))))

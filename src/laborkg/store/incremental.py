@@ -18,9 +18,18 @@ from laborkg import paths
 from laborkg.atomic import write_atomic
 from laborkg.backends.terms import to_oxigraph, to_rdflib
 from laborkg.errors import InputError, LaborKGError
-from laborkg.namespace import LKG, sparql_prologue
+from laborkg.namespace import LKG
 from laborkg.pipeline.load import expand_paths, load
-from laborkg.store.build import NotConforming, build
+from laborkg.pipeline.validate import (
+    ValidationReport,
+    check_files,
+    quote_violations,
+    shacl_violations,
+    shapes_graph,
+    violation_key,
+)
+from laborkg.progress import say
+from laborkg.store.build import NotConforming, build, oxigraph_check_violations
 from laborkg.store.delta import (
     DELTA,
     JOURNAL,
@@ -270,11 +279,6 @@ def _reason(graph: Graph, reasoner: str, validation: bool) -> Graph:
 # Adding
 
 
-def _say(progress, message: str) -> None:
-    if progress is not None:
-        progress(message)
-
-
 def _tbox(manifest: dict, reasoner: str) -> tuple[Graph, Graph]:
     """The closure of the ontology alone, for queries and for validation (without domains and ranges),
     cached beside reason.py's closures: every ``add`` starts from them (reasoning over a closure again
@@ -304,35 +308,17 @@ def _tbox(manifest: dict, reasoner: str) -> tuple[Graph, Graph]:
 
 
 def _check(graph: Graph, focus: set, shapes: Graph, checks: list[Path], seeds_dir: Path | None = None):
-    from laborkg.pipeline.validate import ValidationReport, Violation, _order, _shacl, quote_violations
+    """Validate ``graph`` (a neighbourhood) as build does, keeping the violations about ``focus`` nodes."""
+    import pyoxigraph as ox
 
     focus_text = {str(f) for f in focus}
     iris = [f for f in focus if isinstance(f, URIRef)]
-    shacl = _shacl(graph, shapes, focus_nodes=iris if len(iris) == len(focus) else None)
-    found = [v for v in shacl if v.focus in focus_text]
-    import pyoxigraph as ox
-
+    found = shacl_violations(graph, shapes, focus_nodes=iris if len(iris) == len(focus) else None)
     store = ox.Store()  # the violation queries run on pyoxigraph, as build runs them
     store.extend(quad(t) for t in graph)
-    for f in checks:
-        result = store.query(sparql_prologue() + f.read_text(encoding="utf-8"))
-        names = [v.value for v in result.variables]
-        for solution in result:
-            d = {n: to_rdflib(solution[n]) for n in names if solution[n] is not None}
-            if str(d.get("focus", "")) not in focus_text:
-                continue
-            found.append(
-                Violation(
-                    focus=str(d.get("focus", "")),
-                    path=str(d["path"]) if d.get("path") is not None else None,
-                    component=f"check:{f.stem}",
-                    shape=None,
-                    value=str(d["value"]) if d.get("value") is not None else None,
-                    message=str(d.get("message", "")),
-                )
-            )
-    found += [v for v in quote_violations(graph, seeds_dir) if v.focus in focus_text]
-    return ValidationReport(sorted(set(found), key=_order))
+    found += oxigraph_check_violations(store, checks)
+    found += quote_violations(graph, seeds_dir)
+    return ValidationReport(sorted({v for v in found if v.focus in focus_text}, key=violation_key))
 
 
 def add(
@@ -356,7 +342,7 @@ def add(
     addition = _canonical(load(new_files))  # all-or-nothing; ParseError names file and line
     with locked(directory):
         if recover(directory):
-            _say(progress, "finished an interrupted addition first")
+            say(progress, "finished an interrupted addition first")
         manifest = read_manifest(directory)
         try:
             return _add(directory, manifest, new_files, addition, progress)
@@ -373,7 +359,7 @@ def _rebuild(directory: Path, manifest: dict, new_files: list[Path], why: str, p
             f"cannot add incrementally ({why}), and the files {directory} was built from have changed or "
             "gone, so it cannot be rebuilt with the addition: rebuild it with laborkg build"
         )
-    _say(progress, f"cannot add incrementally ({why}): rebuilding the store from its inputs")
+    say(progress, f"cannot add incrementally ({why}): rebuilding the store from its inputs")
     ontology = set(paths.ontology_files())
     data = [f for f in old if f not in ontology] + new_files
     before = manifest["triples"]
@@ -391,7 +377,6 @@ def _add(directory: Path, manifest: dict, new_files: list[Path], addition: Graph
     import pyoxigraph as ox
 
     from laborkg.pipeline.reason import reasoner_name
-    from laborkg.pipeline.validate import check_files, shapes_graph
 
     # Reason over the subgraph with the reasoner laborkg picks for a graph of its size
     # (reason.reasoner_name; $LABORKG_REASONER decides), whichever reasoner built the store: on
@@ -417,7 +402,7 @@ def _add(directory: Path, manifest: dict, new_files: list[Path], addition: Graph
         delta = ox.Store.read_only(str(directory / DELTA))
         fresh = None
     else:
-        _say(progress, "first addition: computing the validation delta from the store's inputs")
+        say(progress, "first addition: computing the validation delta from the store's inputs")
         delta = fresh = compute_delta(manifest, directory)
     store = ox.Store.read_only(str(directory / DATABASE))
     reader = _Reader(store, delta)
@@ -485,7 +470,7 @@ def _add(directory: Path, manifest: dict, new_files: list[Path], addition: Graph
     for n in fetched:  # old nodes reached only now: their validation-closure triples
         for t in checked_old.triples((n, None, None)):
             graph.add(t)
-    _say(progress, f"validating {len(focus)} focus nodes in a neighbourhood of {len(graph)} triples")
+    say(progress, f"validating {len(focus)} focus nodes in a neighbourhood of {len(graph)} triples")
     report = _check(graph, focus, shapes, check_files())
     stats = {"neighbourhood": len(neighbourhood), "validated": len(graph), "focus_nodes": len(focus)}
     if not report.conforms:
@@ -528,7 +513,7 @@ def _add(directory: Path, manifest: dict, new_files: list[Path], addition: Graph
         shutil.rmtree(directory / DELTA, ignore_errors=True)
     apply_journal(directory, journal, fresh)
     os.unlink(directory / JOURNAL)
-    _say(progress, f"added {len(new_q)} triples to {directory}")
+    say(progress, f"added {len(new_q)} triples to {directory}")
     return {"triples_added": len(new_q), **stats, "rebuilt": None, "manifest": new_manifest}
 
 

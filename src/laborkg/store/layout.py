@@ -1,4 +1,4 @@
-"""A store directory: its manifest, its database, and replacing one store by another."""
+"""A store directory: its manifest and database, the checks before replacing one, and its writers' lock."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ import fcntl
 import hashlib
 import json
 import os
-import shutil
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -65,23 +64,6 @@ def check_target(directory: Path) -> None:
             f"{directory}: exists and is not a laborkg store; refusing to replace it "
             "(give a new or an empty directory)"
         ) from None
-
-
-def replace_directory(new: Path, directory: Path) -> None:
-    """Move the complete store ``new`` to ``directory``, replacing the store there (if any)."""
-    if directory.exists():
-        old = directory.resolve().parent / f".{directory.name}.old-{os.getpid()}"
-        shutil.rmtree(old, ignore_errors=True)
-        os.rename(directory, old)
-        try:
-            os.rename(new, directory)
-        except BaseException:
-            os.rename(old, directory)
-            raise
-        with contextlib.suppress(OSError):
-            shutil.rmtree(old)
-    else:
-        os.rename(new, directory)
 
 
 @contextlib.contextmanager

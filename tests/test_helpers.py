@@ -1,0 +1,46 @@
+"""Shared helpers: the child-process envelope, the catalogue read once, directory swaps, versions."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from laborkg.atomic import replace_directory
+from laborkg.versions import installed_version
+
+
+def test_replace_directory(tmp_path):
+    target, new = tmp_path / "site", tmp_path / "new"
+    new.mkdir()
+    (new / "a").write_text("new")
+    replace_directory(new, target)  # no target yet
+    assert (target / "a").read_text() == "new" and not new.exists()
+    new.mkdir()
+    (new / "b").write_text("newer")
+    replace_directory(new, target)
+    assert sorted(os.listdir(target)) == ["b"]
+    assert sorted(os.listdir(tmp_path)) == ["site"]  # the old copy is gone
+
+
+def test_replace_directory_puts_the_old_one_back(tmp_path, monkeypatch):
+    target = tmp_path / "site"
+    target.mkdir()
+    (target / "a").write_text("old")
+    real = os.replace
+
+    def fail_second(src, dst):
+        if str(src).endswith("missing"):
+            raise OSError("no")
+        return real(src, dst)
+
+    monkeypatch.setattr(os, "replace", fail_second)
+    with pytest.raises(OSError):
+        replace_directory(tmp_path / "missing", target)
+    assert (target / "a").read_text() == "old"
+    assert sorted(os.listdir(tmp_path)) == ["site"]
+
+
+def test_installed_version():
+    assert installed_version() == installed_version("laborkg") != "unknown"
+    assert installed_version("no-such-distribution-laborkg") == "unknown"
