@@ -5,9 +5,40 @@ from __future__ import annotations
 import os
 
 import pytest
+from rdflib import Graph, Literal, URIRef
 
 from laborkg.atomic import replace_directory
+from laborkg.envelope import seal, unseal
+from laborkg.errors import InputError, QueryError
+from laborkg.query.engine import Answer
 from laborkg.versions import installed_version
+
+TRIPLE = (URIRef("urn:s"), URIRef("urn:p"), Literal("o"))
+
+
+def test_values_and_graphs_come_back():
+    assert unseal(seal(lambda: [1, "two"])) == [1, "two"]
+    graph = Graph()
+    graph.add(TRIPLE)
+    assert set(unseal(seal(lambda: graph))) == {TRIPLE}
+    answer = unseal(seal(lambda: Answer("graph", graph=graph)))
+    assert answer.kind == "graph" and set(answer.graph) == {TRIPLE}
+    assert len(unseal(seal(lambda: Answer("graph"))).graph) == 0  # a graph answer always has a graph
+    rows = Answer("select", vars=["x"], rows=[(Literal(1),)])
+    assert unseal(seal(lambda: rows)) == rows
+
+
+def test_errors_come_back_as_one_line():
+    def laborkg_error():
+        raise InputError("no such query")
+
+    def other_error():
+        raise ValueError("bad\nsecond line")
+
+    with pytest.raises(QueryError, match="^no such query$"):
+        unseal(seal(laborkg_error))
+    with pytest.raises(QueryError, match="^the query failed: ValueError: bad$"):
+        unseal(seal(other_error))
 
 
 def test_replace_directory(tmp_path):
