@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import io
+import json
 import os
 
 import pytest
 from rdflib import Graph, Literal, URIRef
 
 from laborkg.atomic import replace_directory
+from laborkg.cli import main
 from laborkg.envelope import seal, unseal
 from laborkg.errors import InputError, QueryError
+from laborkg.query import catalogue
 from laborkg.query.engine import Answer
 from laborkg.versions import installed_version
 
@@ -39,6 +43,19 @@ def test_errors_come_back_as_one_line():
         unseal(seal(laborkg_error))
     with pytest.raises(QueryError, match="^the query failed: ValueError: bad$"):
         unseal(seal(other_error))
+
+
+def test_the_catalogue_is_read_once(monkeypatch):
+    name = next(iter(catalogue.catalogue()))
+    monkeypatch.setattr(catalogue, "read_query", lambda path: pytest.fail(f"read {path} again"))
+    assert catalogue.get(name).name == name
+    assert name in catalogue.catalogue()
+
+
+def test_cli_lists_the_catalogue_json():
+    out = io.StringIO()
+    assert main(["queries", "--format", "json"], out=out) == 0
+    assert json.loads(out.getvalue()) == catalogue.catalogue_json()
 
 
 def test_replace_directory(tmp_path):
