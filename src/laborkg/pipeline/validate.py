@@ -1,9 +1,5 @@
-"""SHACL shapes and violation queries over the closure, turned into a typed report.
-
-pySHACL runs with inference off on the precomputed OWL RL closure (inference inside pySHACL is
-slower and can hide real violations). Each ``queries/checks/*-violation.rq`` must return no rows;
-each row it returns is a violation too.
-"""
+"""Validate a closure with the SHACL shapes, the violation queries and the verbatim-quote check, into a
+typed report."""
 
 from __future__ import annotations
 

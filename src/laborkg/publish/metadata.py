@@ -1,10 +1,4 @@
-"""VoID and DCAT description of the dataset, computed from the graph (never written by hand).
-
-Counts (triples, entities, per class, per source document), the sources, the vocabularies used, the
-licence, the version and the release date. The release date is ``$SOURCE_DATE_EPOCH`` when set (the
-reproducible-builds convention), else laborkg's release date, so the same input always gives the same
-description and exports stay byte-identical.
-"""
+"""The dataset's VoID and DCAT description, computed from the graph (never written by hand)."""
 
 from __future__ import annotations
 

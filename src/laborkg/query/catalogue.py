@@ -1,17 +1,5 @@
-"""Packaged SPARQL queries: discover ``queries/*.rq``, read their headers, bind parameters, run.
-
-A header is a block of ``#+ key: value`` lines at the top of the file::
-
-    #+ summary: one line
-    #+ description: a paragraph
-    #+ param: NAME | TYPE | DEFAULT | description     (DEFAULT: a value, '-' optional, 'required')
-    #+ tags: a, b
-    #+ example: laborkg query NAME -p k=v
-
-Parameters are SPARQL variables bound by the engine (``initBindings``), never pasted into the
-query text. An ``iri`` parameter may be given as a full IRI, a prefixed name (``lkr:stps``) or a
-label / acronym in any language (``STPS``).
-"""
+"""Packaged SPARQL queries: ``queries/*.rq`` and their ``#+`` headers, read once; parameters bound by the
+engine, never pasted into the text."""
 
 from __future__ import annotations
 

@@ -331,8 +331,8 @@ def add(
     ``neighbourhood``, ``focus_nodes``, ``rebuilt``, ``manifest``).
 
     Malformed input raises :class:`InputError` (exit 2) and an addition that does not conform raises
-    :class:`~laborkg.store.NotConforming` (exit 1); both leave the store as it was. An addition whose
-    entailments are not local (see the module's docstring) rebuilds the store from its inputs plus
+    :class:`~laborkg.store.build.NotConforming` (exit 1); both leave the store as it was. An addition whose
+    entailments are not local (docs/architecture.md) rebuilds the store from its inputs plus
     ``files`` when ``rebuild`` (else raises :class:`Rebuild`)."""
     directory = Path(directory)
     manifest = read_manifest(directory)
@@ -477,7 +477,7 @@ def _add(directory: Path, manifest: dict, new_files: list[Path], addition: Graph
         reader.close()
         raise NotConforming(report)
 
-    # The delta's updates (see the module docstring)
+    # The delta's updates (docs/architecture.md, the validation delta)
     q_add = [t for t in new_q if not reader.in_delta(t, VALIDATION_ONLY) and t not in new_v]
     v_remove = [t for t in new_q if reader.in_delta(t, VALIDATION_ONLY)]
     q_remove = [t for t in new_v if reader.in_store(t)]  # in the store, so in QUERY_ONLY until now
