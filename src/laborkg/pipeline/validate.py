@@ -188,4 +188,16 @@ def validate(
     )
 
 
-__all__ = ["Violation", "ValidationReport", "validate", "shapes_graph", "PREFIXES"]
+__all__ = [
+    "Violation",
+    "ValidationReport",
+    "validate",
+    "shapes_graph",
+    "check_files",
+    "check_violation",
+    "check_violations",
+    "quote_violations",
+    "shacl_violations",
+    "violation_key",
+    "PREFIXES",
+]
