@@ -98,6 +98,7 @@ def build(
 
     from laborkg.pipeline.load import input_files
     from laborkg.pipeline.reason import cache_dir, closure, inputs_key, reasoner_name
+
     directory = Path(directory)
     check_target(directory)
     files = input_files(data)
