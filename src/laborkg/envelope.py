@@ -48,7 +48,8 @@ def _portable(result: Any) -> tuple[str, Any]:
     if isinstance(result, Graph):
         return "graph", result.serialize(format="nt")
     graph = getattr(result, "graph", None)
-    if dataclasses.is_dataclass(result) and (graph is not None or getattr(result, "kind", None) == "graph"):
+    is_instance = dataclasses.is_dataclass(result) and not isinstance(result, type)
+    if is_instance and (graph is not None or getattr(result, "kind", None) == "graph"):
         text = (graph if graph is not None else Graph()).serialize(format="nt")
         return "with-graph", (dataclasses.replace(result, graph=None), text)
     return "value", result

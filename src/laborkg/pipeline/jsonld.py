@@ -62,7 +62,7 @@ def _options(**extra) -> dict:
 
 def _unwrap(exc: Exception) -> Exception:
     """The RemoteContextRefused hidden inside pyld's nested JsonLdError, if any."""
-    seen = exc
+    seen: BaseException | None = exc
     while seen is not None:
         if isinstance(seen, RemoteContextRefused):
             return seen

@@ -38,7 +38,7 @@ def property_chains(graph: Graph) -> list[tuple[URIRef, list]]:
 
 def chain_entailments(graph: Graph, chains: list[tuple[URIRef, list]]) -> set[tuple]:
     """Triples ``x p z`` entailed by rule prp-spo2 (``x p1 y1 … yn-1 pn z``) that ``graph`` lacks."""
-    new = set()
+    new: set[tuple] = set()
     for prop, steps in chains:
         pairs = set(graph.subject_objects(steps[0]))
         for step in steps[1:]:

@@ -94,6 +94,7 @@ _CURIE = re.compile(r"^(?P<prefix>[A-Za-z_][\w.\-]*):(?P<local>[^\s<>\"{}|\\^`]*
 _IRI_FORBIDDEN = re.compile(r"[\s<>\"{}|\\^`]")
 _KEY = re.compile(r"^(?P<key>[A-Za-z_][\w.\-]*):(?:\s+(?P<value>.*))?$")
 
+
 def mappings_dir() -> Path:
     """The shipped mapping files' folder, ``data/mappings/``."""
     return paths.DATA_DIR / "mappings"
@@ -366,10 +367,10 @@ def read_sssom(
             raise _fail(
                 path, lineno, f"mapping_justification {row['mapping_justification']!r} is not a SEMAPV term"
             )
-        key = (subject, predicate, obj)
-        if key in seen:
-            raise _fail(path, lineno, f"same mapping as line {seen[key]}")
-        seen[key] = lineno
+        triple = (subject, predicate, obj)
+        if triple in seen:
+            raise _fail(path, lineno, f"same mapping as line {seen[triple]}")
+        seen[triple] = lineno
         mapping = Mapping(
             path=path,
             line=lineno,
@@ -509,5 +510,3 @@ def mapping_graph(mappings: Iterable[Mapping]) -> Graph:
     for m in mappings:
         graph.add((m.subject, m.predicate, m.object))
     return graph
-
-

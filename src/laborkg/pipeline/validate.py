@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 from pyshacl import validate as shacl_validate
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
+from rdflib.query import ResultRow
 
 from laborkg import paths
 from laborkg.namespace import LKG, PREFIXES, SH, sparql_prologue
@@ -78,13 +80,14 @@ def shacl_violations(
 ) -> list[Violation]:
     """pySHACL's results as violations; ``focus_nodes``: validate only these nodes (IRIs) among the
     shapes' targets (incremental validation, :mod:`laborkg.store.incremental`)."""
+    nodes: list[str | URIRef] | None = list(focus_nodes) if focus_nodes else None
     _conforms, results, _text = shacl_validate(
         closure,
         shacl_graph=shapes,
         inference="none",
         advanced=True,
         allow_warnings=True,
-        focus_nodes=focus_nodes or None,
+        focus_nodes=nodes,
     )
     out = []
     # Only the report's own results: nested sh:detail results repeat them from inside sh:node shapes.
@@ -131,7 +134,7 @@ def check_violations(closure: Graph, files: list[Path]) -> list[Violation]:
     out = []
     for f in files:
         for row in closure.query(sparql_prologue() + f.read_text(encoding="utf-8")):
-            out.append(check_violation(row.asdict(), f))
+            out.append(check_violation(cast(ResultRow, row).asdict(), f))
     return out
 
 

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import ModuleType
+from typing import cast
 
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
@@ -139,11 +140,11 @@ def _doc_triples(source: Graph, s) -> Iterator[tuple]:
                 has_label = has_label or (kind == "label" and isinstance(o, Literal))
                 yield (s, DOC.altLabel if kind == "altLabel" else p, o)
             else:  # another language: a row of its own, never part of the heading
-                yield (s, DOC[f"{kind}-{o.language.lower()}"], o)
+                yield (s, DOC[f"{kind}-{str(o.language).lower()}"], o)
         elif p == RDF.type and o == SKOS.ConceptScheme:
             continue  # would be taken for the ontology; shown on the class of its concepts instead
         elif p == RDF.type and o in _CHARACTERISTICS:
-            yield (s, DOC.characteristic, Literal(_CHARACTERISTICS[o]))
+            yield (s, DOC.characteristic, Literal(_CHARACTERISTICS[cast(URIRef, o)]))
             if not documented:
                 yield (s, p, o)  # else pyLODE writes the property out twice
         elif p == RDF.type:

@@ -6,9 +6,11 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import cast
 
 from rdflib import Graph, URIRef
 from rdflib.namespace import NamespaceManager
+from rdflib.query import ResultRow
 
 from laborkg.namespace import PREFIXES, bind_prefixes, sparql_prologue
 from laborkg.pipeline.sssom import RDFS_NS, Mapping
@@ -139,7 +141,7 @@ def _kinds(graph: Graph) -> dict[URIRef, str]:
         if query is None:
             continue
         for row in graph.query(prologue + query):
-            entity = row[0]
+            entity = cast(ResultRow, row)[0]
             if isinstance(entity, URIRef):
                 found.setdefault(entity, kind)
     return found

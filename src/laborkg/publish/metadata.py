@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections import Counter
+from collections.abc import Iterable
+from typing import cast
 
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, OWL, RDF, RDFS, XSD
@@ -93,7 +95,7 @@ def describe(graph: Graph, partitions: dict[str, Graph] | None = None) -> Graph:
         meta.add((d, VOID.classPartition, part))
         meta.add((part, VOID["class"], cls))
         meta.add((part, VOID.entities, Literal(n)))
-    for doc in sorted(graph.subjects(RDF.type, LKG.SourceDocument)):
+    for doc in sorted(cast(Iterable[URIRef], graph.subjects(RDF.type, LKG.SourceDocument))):
         meta.add((d, DCTERMS.source, doc))
     for name, part_graph in sorted((partitions or {}).items()):
         subset = URIRef(f"{DATASET}/{name}")

@@ -23,7 +23,8 @@ from laborkg.query.rewrite import sparql_term
 def _chunks(graph: Graph, size: int) -> list[list[str]]:
     """Triples as SPARQL lines in chunks of ``size``: first every triple with a blank node, in one chunk
     (a blank node label means the same node only within one request), then the others."""
-    with_bnodes, plain = [], []
+    with_bnodes: list[str] = []
+    plain: list[str] = []
     for t in graph:
         line = " ".join(sparql_term(x) for x in t) + " ."
         (with_bnodes if any(isinstance(x, BNode) for x in t) else plain).append(line)

@@ -66,7 +66,6 @@ def triples_from_json(data: list) -> list[tuple]:
     return [tuple(_decode(t) for t in triple) for triple in data]
 
 
-
 # ---------------------------------------------------------------------------------------------
 # The validation delta
 

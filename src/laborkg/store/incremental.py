@@ -483,7 +483,7 @@ def _add(directory: Path, manifest: dict, new_files: list[Path], addition: Graph
     q_remove = [t for t in new_v if reader.in_store(t)]  # in the store, so in QUERY_ONLY until now
     v_add = [t for t in new_v if not reader.in_store(t) and t not in new_q]
     reader.close()
-    store = delta = None
+    del store, delta  # the read-only handles: the commit opens the databases for writing
 
     entries = [file_entry(f) for f in new_files]
     new_manifest = json.loads(json.dumps(manifest))
