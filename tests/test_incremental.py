@@ -24,7 +24,7 @@ from laborkg.backends.terms import to_rdflib
 from laborkg.cli import main
 from laborkg.errors import InputError
 from laborkg.namespace import LKG
-from laborkg.store import incremental
+from laborkg.store import delta, incremental
 from laborkg.store.build import NotConforming, build
 from laborkg.store.layout import DATABASE
 
@@ -275,10 +275,10 @@ def test_json_ld_addition(store, tmp_path):
 
 def test_build_writes_the_validation_delta(store):
     """laborkg build writes the delta a first addition would otherwise recover by reasoning twice."""
-    assert (store / incremental.DELTA).is_dir()
-    written = pyoxigraph.Store.read_only(str(store / incremental.DELTA))
+    assert (store / delta.DELTA).is_dir()
+    written = pyoxigraph.Store.read_only(str(store / delta.DELTA))
     manifest = json.loads((store / "manifest.json").read_text())
-    recovered = incremental.compute_delta(manifest, store)
+    recovered = delta.compute_delta(manifest, store)
     assert len(written) > 0
     assert set(written.quads_for_pattern(None, None, None, None)) == set(
         recovered.quads_for_pattern(None, None, None, None)
@@ -288,10 +288,10 @@ def test_build_writes_the_validation_delta(store):
 @pytest.mark.slow
 def test_store_without_a_delta_recovers_it(store, tmp_path):
     """A store built before build wrote the delta: the first addition computes it, and equals a build."""
-    shutil.rmtree(store / incremental.DELTA)
+    shutil.rmtree(store / delta.DELTA)
     program = _write(tmp_path, "program.ttl", VALID_PROGRAM)
     incremental.add(store, [program])
-    assert (store / incremental.DELTA).is_dir()
+    assert (store / delta.DELTA).is_dir()
     _same_triples(_dump(store), _dump(_full(tmp_path, program)))
 
 
@@ -300,7 +300,7 @@ def test_successive_additions_equal_full_build(store, tmp_path):
     first = _write(tmp_path, "first.ttl", VALID_PROGRAM)
     second = _write(tmp_path, "second.ttl", TOUCHES_OLD.replace("lkp:test-union-school a", "lkp:test-2 a"))
     incremental.add(store, [first])
-    assert (store / incremental.DELTA).is_dir()
+    assert (store / delta.DELTA).is_dir()
     incremental.add(store, [second])
     _same_triples(_dump(store), _dump(_full(tmp_path, first, second)))
 
@@ -309,7 +309,7 @@ def test_successive_additions_equal_full_build(store, tmp_path):
 def test_interrupted_commit_is_replayed(store, tmp_path, monkeypatch):
     first = _write(tmp_path, "first.ttl", VALID_PROGRAM)
     second = _write(tmp_path, "second.ttl", TOUCHES_OLD)
-    real_apply = incremental._apply
+    real_apply = incremental.apply_journal
 
     def crash(directory, journal, fresh=None):
         real_apply(
@@ -317,13 +317,13 @@ def test_interrupted_commit_is_replayed(store, tmp_path, monkeypatch):
         )
         raise KeyboardInterrupt  # after the database was written, before the manifest
 
-    monkeypatch.setattr(incremental, "_apply", crash)
+    monkeypatch.setattr(incremental, "apply_journal", crash)
     with pytest.raises(KeyboardInterrupt):
         incremental.add(store, [first])
-    assert (store / incremental.JOURNAL).is_file()
-    monkeypatch.setattr(incremental, "_apply", real_apply)
+    assert (store / delta.JOURNAL).is_file()
+    monkeypatch.setattr(incremental, "apply_journal", real_apply)
     incremental.add(store, [second])  # finishes the first addition, then adds the second
-    assert not (store / incremental.JOURNAL).exists()
+    assert not (store / delta.JOURNAL).exists()
     _same_triples(_dump(store), _dump(_full(tmp_path, first, second)))
     assert json.loads((store / "manifest.json").read_text())["triples"] == len(_dump(store))
 
@@ -366,7 +366,7 @@ def test_shape_depth_is_derived_from_the_shapes():
 
 def test_store_without_inputs_cannot_start_incremental(store, tmp_path):
     """A store with no validation delta (built before build wrote it) needs its inputs to recover it."""
-    shutil.rmtree(store / incremental.DELTA)
+    shutil.rmtree(store / delta.DELTA)
     manifest = json.loads((store / "manifest.json").read_text())
     manifest["inputs"]["files"][-1]["sha256"] = "0" * 64  # as if a data file had changed since the build
     (store / "manifest.json").write_text(json.dumps(manifest))

@@ -11,20 +11,22 @@ from rdflib import RDF, RDFS, SKOS, Graph, URIRef
 from laborkg import paths
 from laborkg.errors import InputError
 from laborkg.namespace import LKC, LKG, LKR
-from laborkg.publish.link import (
+from laborkg.pipeline.sssom import (
     ALLOWED_PREDICATES,
-    COUNTRY,
-    CURRENCY,
-    IATI_CODE,
-    ILO_INSTRUMENT,
     JUSTIFICATIONS,
-    ORGANISATION,
     check_subjects,
-    link_report,
     load_mappings,
     mapping_graph,
     mappings_dir,
     read_verified_ids,
+)
+from laborkg.publish.link import (
+    COUNTRY,
+    CURRENCY,
+    IATI_CODE,
+    ILO_INSTRUMENT,
+    ORGANISATION,
+    link_report,
 )
 
 VERIFIED = paths.ROOT.parent / "shared" / "links" / "verified-ids.tsv"

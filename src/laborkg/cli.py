@@ -495,16 +495,17 @@ def _export_store(args, out) -> int:
 
 
 def cmd_link(args, out) -> int:
+    from laborkg.pipeline import sssom
     from laborkg.publish import (
         export,
         link,  # export registers the laborkg-turtle writer
     )
 
     graph = _load(args)
-    mappings = link.load_mappings(graph=graph)
+    mappings = sssom.load_mappings(graph=graph)
     report = link.link_report(graph, mappings)
     if args.output:
-        export.write(link.mapping_graph(mappings).serialize(format="laborkg-turtle"), args.output)
+        export.write(sssom.mapping_graph(mappings).serialize(format="laborkg-turtle"), args.output)
     if args.format == "json":
         counts = report.counts()
         out.write(

@@ -5,11 +5,11 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Iterable
-from importlib import metadata
 from pathlib import Path
 
 from laborkg import paths
 from laborkg.errors import InputError
+from laborkg.versions import installed_version
 
 CLOSURE_VERSION = "2"  # bump when the tidy-up rules below change
 REASONERS = ("auto", "laborkg", "reasonable", "owlrl")
@@ -24,13 +24,6 @@ RDF_FORMATS = {
     ".rdf": "xml",
     ".owl": "xml",
 }
-
-
-def installed_version(dist: str) -> str:
-    try:
-        return metadata.version(dist)
-    except metadata.PackageNotFoundError:
-        return "unknown"
 
 
 def cache_dir() -> Path:

@@ -1,8 +1,5 @@
-"""Where the graph's files live, anchored on the package (never on the working directory).
-
-In a source checkout (or an editable install) they are the repository's top-level folders; in a
-wheel they are carried inside the package under ``_resources/``.
-"""
+"""Where the graph's files live, anchored on the package: the repository's folders in a checkout, the
+package's ``_resources/`` in a wheel."""
 
 from __future__ import annotations
 

@@ -33,7 +33,7 @@ class RdflibStore(Store):
 
     def run_bound(self, bound: Bound, timeout=DEFAULT_TIMEOUT, max_rows=None) -> Answer:
         init = {Variable(k): v for k, v in bound.values.items()}
-        return execute(self.graph, _queries.prepared(bound.query.text), init, timeout=timeout)
+        return execute(self.graph, prepare(bound.query.text), init, timeout=timeout)
 
     def run_checked(self, text: str, timeout=DEFAULT_TIMEOUT, max_rows=None) -> Answer:
         query = prepare(text)

@@ -1,14 +1,5 @@
-"""JSON-LD for web developers: laborkg's published context, compact and framed output, and reading
-JSON-LD without ever touching the network.
-
-- ``ontology/jsonld/context.jsonld`` maps the ontology's terms and the prefixes to short names. It is
-  generated from the ontology (``build_context``); a test keeps the file in sync.
-- Every JSON-LD operation (compacting, framing, reading a file) goes through pyld with an offline
-  document loader that serves laborkg's own context and frame and refuses any other URL with a clear
-  error. No remote context is ever fetched.
-- Values keep their lexical form and datatype (``{"@value": "207000000.0", "@type": "xsd:decimal"}``
-  or a string under a typed term), never a JSON number, so the round trip is exact.
-"""
+"""JSON-LD without the network: laborkg's context (generated from the ontology), compact and framed
+output, and reading JSON-LD through an offline document loader."""
 
 from __future__ import annotations
 
@@ -71,7 +62,7 @@ def _options(**extra) -> dict:
 
 def _unwrap(exc: Exception) -> Exception:
     """The RemoteContextRefused hidden inside pyld's nested JsonLdError, if any."""
-    seen = exc
+    seen: BaseException | None = exc
     while seen is not None:
         if isinstance(seen, RemoteContextRefused):
             return seen

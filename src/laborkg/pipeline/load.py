@@ -1,9 +1,4 @@
-"""Load the ontology and the curated data into one graph, all-or-nothing.
-
-Every file is parsed into a graph of its own first; only when all of them parsed are they merged,
-so a malformed file never leaves a half-loaded graph behind. ``owl:imports`` are never followed:
-rdflib does not fetch them and neither does anything here.
-"""
+"""Load the ontology and the data into one graph, all-or-nothing (every file parses, or nothing is merged)."""
 
 from __future__ import annotations
 
@@ -42,7 +37,7 @@ def parse_file(path: Path) -> Graph:
         raise InputError(f"{path}: no such file")
     fmt = rdf_format(path)
     if fmt == "sssom":  # links to external graphs: one skos mapping triple per row
-        from laborkg.publish.link import mapping_graph, read_sssom
+        from laborkg.pipeline.sssom import mapping_graph, read_sssom
 
         return mapping_graph(read_sssom(path))
     if fmt == "json-ld":  # through laborkg's offline JSON-LD processor: no remote context is fetched

@@ -1,43 +1,5 @@
-"""The OWL RL closure of ontology + data, computed once and cached by a hash of its inputs.
-
-The closure is what queries and validation read. Three reasoners compute it:
-
-- ``laborkg`` (:mod:`laborkg.rules`, laborkg's own materialiser, the default): the OWL 2 RL rules that
-  can fire on laborkg's ontology, compiled once per graph (schema closure, then each property's
-  subproperty/inverse/symmetry moves, transitive properties and property chains joined semi-naively,
-  then types), in pure Python. It gives exactly owlrl's closure after the tidying below (a test compares
-  them on the shipped graph, both modes, on a generated graph and on one small graph per rule), about
-  100× faster than owlrl (bench/reasoners.py, CPU time: 0.12 s against 13 s at 10k generated triples,
-  1.1 s against 112 s at 100k) with about owlrl's peak memory (335 MB against 298 MB at 100k; reasonable
-  needs 5.7 GB). Where a graph needs a rule it does not implement (``owl:sameAs``, restrictions,
-  ``owl:hasKey``, two values of a functional property, an inconsistency owlrl would report, …) it says
-  so and owlrl computes the closure instead, so the closure is never silently smaller.
-- ``reasonable`` (a Rust OWL 2 RL reasoner): 10× faster than owlrl at 10k and 3× at 100k synthetic
-  triples (bench/), but far hungrier for memory (5.7 GB at 100k). It does not implement property
-  chains (``owl:propertyChainAxiom``, rule prp-spo2), so laborkg adds those itself and reasons again
-  until nothing new follows; it writes plain literals as ``xsd:string``-typed ones, which are the same
-  RDF 1.1 term and are written back as plain literals.
-- ``owlrl`` (the reference OWL RL implementation in Python): the reference the tests compare the others
-  with, and the fallback. On laborkg's instances (``https://w3id.org/laborkg/id/…``) reasonable gives the
-  same triples; owlrl alone adds schema-level triples (``owl:Nothing`` below every class, domains and
-  ranges widened to superclasses, datatype and annotation-property declarations), which no query or
-  check reads (laborkg's own reasoner adds them too); reasonable types every node it sees used as
-  ``owl:Thing`` (an untyped subject too, which would hide it from the untyped-subject check), and
-  laborkg keeps only the ``owl:Thing`` typings OWL RL entails.
-
-``$LABORKG_REASONER`` (``laborkg``, ``reasonable``, ``owlrl`` or ``auto``, the default) chooses; ``auto``
-takes laborkg's own. Every closure is then tidied: triples about literals as subjects and the reflexive
-``owl:sameAs`` / equivalence / subclass triples carry no information and are dropped.
-
-Validation reads a second closure, computed the same way from the ontology *without* its
-``rdfs:domain`` / ``rdfs:range`` axioms: otherwise a range axiom would retype a wrongly used node
-(a law given as a funder would become an agent) and the shapes could never catch the mistake.
-Every other entailment (subclasses, subproperties, inverses, chains, symmetry, transitivity) is kept.
-
-The cache key is the SHA-256 of every input file's name and bytes, plus the reasoner and the versions
-of rdflib and the reasoner; the closure is stored as N-Triples under the cache directory and written
-atomically. A hit parses that file and never calls the reasoner.
-"""
+"""The OWL RL closure of ontology + data (for queries, and without domains and ranges for validation),
+by laborkg's own rules, reasonable or owlrl, cached by a hash of its inputs."""
 
 from __future__ import annotations
 
@@ -76,7 +38,7 @@ def property_chains(graph: Graph) -> list[tuple[URIRef, list]]:
 
 def chain_entailments(graph: Graph, chains: list[tuple[URIRef, list]]) -> set[tuple]:
     """Triples ``x p z`` entailed by rule prp-spo2 (``x p1 y1 … yn-1 pn z``) that ``graph`` lacks."""
-    new = set()
+    new: set[tuple] = set()
     for prop, steps in chains:
         pairs = set(graph.subject_objects(steps[0]))
         for step in steps[1:]:
@@ -141,7 +103,7 @@ def _reasonable_expand(graph: Graph) -> None:
 def owl_rl_closure(graph: Graph, reasoner: str | None = None) -> Graph:
     """Expand ``graph`` in place with its OWL RL closure and tidy it; return it.
 
-    ``reasoner``: ``laborkg`` (laborkg's own, :mod:`laborkg.rules`; owlrl where it does not apply),
+    ``reasoner``: ``laborkg`` (laborkg's own, :mod:`laborkg.pipeline.rules`; owlrl where it does not apply),
     ``reasonable`` (property chains added by laborkg), ``owlrl`` (the reference) or ``auto``/``None``
     (``$LABORKG_REASONER``, else see :func:`reasoner_name`)."""
     name = reasoner_name(reasoner, len(graph))

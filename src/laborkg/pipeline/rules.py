@@ -1,41 +1,5 @@
-"""laborkg's own OWL 2 RL materialiser: owlrl's closure, tidied as laborkg keeps it, many times faster.
-
-owlrl (the reference) applies every OWL 2 RL rule to every triple, cycle after cycle, until nothing new
-follows. This module computes the same least fixpoint in stages, because in the profile laborkg's
-ontology uses, the schema depends on the instances only through nodes entailed to be classes or
-symmetric / transitive / functional properties (``lkg:memberKind`` has the range ``owl:Class``): when the
-types stage entails a new one, the stages run again with it.
-
-1. **Schema.** The subclass / subproperty hierarchies (rules scm-sco, scm-eqc, scm-eqc2, scm-spo, scm-eqp,
-   scm-eqp2, scm-cls with ``owl:Thing`` and ``owl:Nothing``), domains and ranges widened up the class
-   hierarchy and inherited down the property hierarchy (scm-dom1/2, scm-rng1/2): transitive closures of
-   small relations.
-2. **Edges.** Every property is compiled into the list of (property, direction) moves that one triple of
-   it entails through subproperties and equivalent properties (prp-spo1, prp-eqp1/2), inverses
-   (prp-inv1/2) and symmetry (prp-symp); transitive properties (prp-trp) and property chains (prp-spo2)
-   are joined semi-naively from a work list with indexes by subject and by object.
-3. **Types.** Asserted types, and the domains and ranges of every edge (prp-dom, prp-rng), closed up the
-   class hierarchy (cax-sco, cax-eqc).
-4. The one-time rules owlrl runs first (cls-thing, cls-nothing1, prp-ap, and its datatype rules: every
-   literal typed with its datatype and that datatype's supertypes, the datatypes declared, the
-   disjointness of the datatypes in use) are reproduced from owlrl's own tables.
-
-The result is tidied as :mod:`laborkg.reason` tidies owlrl's: no triples about literals, no reflexive
-``owl:sameAs`` / equivalence / subclass / subproperty triples (owlrl's rule eq-ref adds ``x owl:sameAs x``
-for every term; it entails nothing else and is never produced here).
-
-Where owlrl would do something this module does not, :class:`Unsupported` is raised before the graph
-is touched and the caller falls back to owlrl, so the closure is never silently smaller: ``owl:sameAs``
-between distinct terms; a functional property with two values for one subject (owlrl would equate them);
-restrictions, ``owl:intersectionOf`` / ``unionOf`` / ``complementOf`` / ``oneOf``, ``owl:hasKey``,
-cardinalities, ``owl:AllDifferent``, disjoint properties, negative property assertions, inverse-functional,
-irreflexive and asymmetric properties; anything owlrl reports as an inconsistency (an instance of
-``owl:Nothing``, a node in two disjoint classes, a literal whose lexical form does not fit its datatype);
-a triple with a blank-node predicate or a literal subject; and property axioms about the vocabulary
-the rules read (``rdf:type``, ``rdfs:subClassOf``, ``owl:inverseOf``, … given a domain, range,
-superproperty, inverse or chain). TBox axioms inside the data files are fine: the schema stage reads
-the whole graph.
-"""
+"""laborkg's own OWL 2 RL materialiser: owlrl's closure, tidied as laborkg keeps it, computed in stages;
+what it does not implement raises :class:`Unsupported` before the graph is touched."""
 
 from __future__ import annotations
 
@@ -112,7 +76,7 @@ _UNSUPPORTED_TYPES = frozenset(
         OWL.Nothing,
     }
 )
-# Vocabulary the rules read: never allowed in a property's moves, domain or range (see the module doc).
+# Vocabulary the rules read: never allowed in a property's moves, domain or range (docs/architecture.md).
 _ACTIVE = (
     frozenset(
         {
@@ -183,7 +147,7 @@ def _read_list(first: dict, rest: dict, head, nil) -> list:
 def _memory_context(graph: Graph) -> str | None:
     """The context key under which rdflib's default in-memory store holds ``graph``, when the store holds
     that graph alone and nobody listens to its events: then its indexes are read and written directly
-    (the entries ``Memory.add`` makes, without its per-triple event and context bookkeeping, 2–3×
+    (the entries ``Memory.add`` makes, without its per-triple event and context bookkeeping, which is
     faster). ``None`` otherwise: the public API is used."""
     store: Any = graph.store  # rdflib's Memory store: its private indexes, read directly
     if type(store) is not Memory or type(graph) is not Graph:
@@ -371,7 +335,7 @@ def _one_time_triples(g: _Input) -> list:
 
 
 def materialise(graph: Graph) -> None:
-    """Expand ``graph`` in place with its OWL RL closure, tidied (see the module docstring): the triples
+    """Expand ``graph`` in place with its OWL RL closure, tidied (docs/architecture.md): the triples
     owlrl would add and laborkg would keep, and the asserted noise laborkg drops removed.
 
     Raises :class:`Unsupported`, leaving ``graph`` untouched, where owlrl must be used instead."""
@@ -435,7 +399,7 @@ def _materialise(graph: Graph) -> None:
 
 
 def _reason(g: _Input, one_time_types: dict, schema_types: dict) -> tuple:
-    """Stages 1–3 (see the module docstring) given which nodes are classes, symmetric properties, …:
+    """Stages 1–3 (docs/architecture.md) given which nodes are classes, symmetric properties, …:
     (node -> its classes, the edges entailed as (s, p, o), the schema triples as (predicate, pairs))."""
     ids, terms, edges, num = g.ids, g.terms, g.edges, g.num
     SCO, EQC, SPO, EQP, DOM, RNG, INV, CHAIN, FIRST, REST, NIL, DISJ = map(

@@ -1,18 +1,16 @@
-"""SHACL shapes and violation queries over the closure, turned into a typed report.
-
-pySHACL runs with inference off on the precomputed OWL RL closure (inference inside pySHACL is
-slower and can hide real violations). Each ``queries/checks/*-violation.rq`` must return no rows;
-each row it returns is a violation too.
-"""
+"""Validate a closure with the SHACL shapes, the violation queries and the verbatim-quote check, into a
+typed report."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 from pyshacl import validate as shacl_validate
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
+from rdflib.query import ResultRow
 
 from laborkg import paths
 from laborkg.namespace import LKG, PREFIXES, SH, sparql_prologue
@@ -32,7 +30,7 @@ class Violation:
     severity: str = "Violation"
 
 
-def _order(v: Violation) -> tuple:
+def violation_key(v: Violation) -> tuple:
     """Sort key: fields that may be None (path, shape, value) sort first instead of raising."""
     return tuple("" if x is None else x for x in vars(v).values())
 
@@ -54,7 +52,7 @@ class ValidationReport:
         if self.conforms:
             return "Conforms: no violations."
         lines = [f"Does not conform: {len(self.violations)} violation(s)."]
-        for v in sorted(self.violations, key=_order):
+        for v in sorted(self.violations, key=violation_key):
             where = short(v.focus) + (f"  {short(v.path)}" if v.path else "")
             lines.append(f"- {v.severity}: {where}")
             if v.message:
@@ -77,16 +75,19 @@ def _path_text(graph: Graph, node) -> str | None:
     return node.n3()  # a complex SHACL path is a blank-node structure; show it as is
 
 
-def _shacl(closure: Graph, shapes: Graph, focus_nodes: list[URIRef] | None = None) -> list[Violation]:
+def shacl_violations(
+    closure: Graph, shapes: Graph, focus_nodes: list[URIRef] | None = None
+) -> list[Violation]:
     """pySHACL's results as violations; ``focus_nodes``: validate only these nodes (IRIs) among the
-    shapes' targets (incremental validation, :mod:`laborkg.incremental`)."""
+    shapes' targets (incremental validation, :mod:`laborkg.store.incremental`)."""
+    nodes: list[str | URIRef] | None = list(focus_nodes) if focus_nodes else None
     _conforms, results, _text = shacl_validate(
         closure,
         shacl_graph=shapes,
         inference="none",
         advanced=True,
         allow_warnings=True,
-        focus_nodes=focus_nodes or None,
+        focus_nodes=nodes,
     )
     out = []
     # Only the report's own results: nested sh:detail results repeat them from inside sh:node shapes.
@@ -112,25 +113,28 @@ def _shacl(closure: Graph, shapes: Graph, focus_nodes: list[URIRef] | None = Non
 
 
 def check_files() -> list[Path]:
+    """The violation queries, ``queries/checks/*-violation.rq``: every row they return is a violation."""
     return sorted(paths.CHECKS_DIR.glob("*-violation.rq"))
 
 
-def _checks(closure: Graph, files: list[Path]) -> list[Violation]:
+def check_violation(row: dict, check: Path) -> Violation:
+    """One row of the violation query ``check`` (variable name → rdflib term, unbound ones left out)."""
+    return Violation(
+        focus=str(row.get("focus", "")),
+        path=str(row["path"]) if row.get("path") is not None else None,
+        component=f"check:{check.stem}",
+        shape=None,
+        value=str(row["value"]) if row.get("value") is not None else None,
+        message=str(row.get("message", "")),
+    )
+
+
+def check_violations(closure: Graph, files: list[Path]) -> list[Violation]:
+    """The rows of the violation queries ``files`` run on ``closure`` (rdflib), as violations."""
     out = []
     for f in files:
-        text = f.read_text(encoding="utf-8")
-        for row in closure.query(sparql_prologue() + text):
-            d = row.asdict()
-            out.append(
-                Violation(
-                    focus=str(d.get("focus", "")),
-                    path=str(d["path"]) if d.get("path") is not None else None,
-                    component=f"check:{f.stem}",
-                    shape=None,
-                    value=str(d["value"]) if d.get("value") is not None else None,
-                    message=str(d.get("message", "")),
-                )
-            )
+        for row in closure.query(sparql_prologue() + f.read_text(encoding="utf-8")):
+            out.append(check_violation(cast(ResultRow, row).asdict(), f))
     return out
 
 
@@ -182,7 +186,21 @@ def validate(
     """Validate a closure with the shapes, the violation queries and the verbatim-quote check."""
     shapes = shapes if shapes is not None else shapes_graph()
     checks = checks if checks is not None else check_files()
-    return ValidationReport(_shacl(closure, shapes) + _checks(closure, checks) + quote_violations(closure))
+    return ValidationReport(
+        shacl_violations(closure, shapes) + check_violations(closure, checks) + quote_violations(closure)
+    )
 
 
-__all__ = ["Violation", "ValidationReport", "validate", "shapes_graph", "PREFIXES"]
+__all__ = [
+    "Violation",
+    "ValidationReport",
+    "validate",
+    "shapes_graph",
+    "check_files",
+    "check_violation",
+    "check_violations",
+    "quote_violations",
+    "shacl_violations",
+    "violation_key",
+    "PREFIXES",
+]

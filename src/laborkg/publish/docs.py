@@ -1,45 +1,5 @@
-"""HTML documentation of the ontology, made offline with pyLODE (OntPub profile).
-
-:func:`write_docs` merges ``ontology/*.ttl`` (the OWL ontology and its SKOS code lists), hands
-pyLODE an in-memory *copy* of that graph prepared for display, and writes one self-contained
-``DIR/index.html`` (pyLODE's stylesheet is inlined; there are no other assets).
-
-Nothing is fetched. pyLODE only goes to the network when it is given a URL (``load_ontology``)
-or when its ``supermodel`` profile is used (the only code of pyLODE that uses ``httpx``). Here it
-gets an rdflib ``Graph``, the ``OntPub`` profile reads its background vocabularies (RDF, RDFS,
-OWL, SKOS, PROV, schema.org, DCMI terms) from files shipped inside the package, and
-``owl:imports`` is not used by the ontology and not followed by anything. The HTML links to
-external IRIs but loads nothing from them.
-
-What pyLODE 3.3.4 does with the ontology as written, and what is done about it here:
-
-* **Bilingual labels.** pyLODE copies every ``rdfs:label`` into ``dcterms:title`` and prints all
-  of them run together, in no fixed order: a class heading reads "government agencydependencia
-  gubernamental" (or the other way round), the page title and links use whichever label comes
-  first, and ``skos:altLabel`` is not shown at all. So the graph handed to pyLODE keeps only the
-  English (or untagged) ``rdfs:label``/``dcterms:title``/``skos:definition`` as the term's label
-  and description, and each other language becomes a separate row of the term's table, e.g.
-  "Spanish label: dependencia gubernamental", "Alternative label", "Spanish alternative label".
-  Those rows use annotation predicates that exist only in the documentation graph
-  (``urn:laborkg:doc:...``); the ontology files and the loaded graph are never changed. Headings,
-  anchors, the table of contents and links between terms are therefore English throughout.
-* **Code lists.** The SKOS concept schemes would be taken for the ontology itself: the
-  page's title became "IATI ActivityStatus (...)" and the metadata listed every scheme's title.
-  The schemes are shown instead on the class of their concepts ("Code list", "Has instance").
-* **Property characteristics.** A property that is also an ``owl:FunctionalProperty`` was
-  written out twice (same HTML id twice); it is shown once, with a "Characteristics" row
-  (functional, transitive, symmetric), as are ``owl:inverseOf``, ``owl:propertyChainAxiom`` and
-  other types (e.g. ``qb:DimensionProperty``), which pyLODE otherwise leaves out.
-* External properties the ontology declares without a label (``org:memberOf``...) are headed by
-  their prefixed name rather than a title guessed from the IRI, which duplicated
-  ``lkg:hasMember``'s heading.
-* Importing pyLODE calls ``logging.basicConfig(level=DEBUG)`` and its rendering logs through the
-  root logger (which installs a stderr handler); the root logger is restored after both, so
-  laborkg's output does not fill with pyLODE's and other libraries' log lines.
-
-pyLODE caches its background vocabularies as pickles inside its own package directory on first
-use (a write into site-packages, as pyLODE does for any caller).
-"""
+"""The ontology's HTML documentation, made offline with pyLODE (OntPub profile) from a copy of the
+ontology prepared for display, written atomically."""
 
 from __future__ import annotations
 
@@ -52,12 +12,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import ModuleType
+from typing import cast
 
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
 from laborkg import paths
+from laborkg.atomic import replace_directory
 from laborkg.errors import InputError, LaborKGError
 from laborkg.namespace import is_own_term
 from laborkg.pipeline.load import load
@@ -118,7 +80,7 @@ def write_docs(out_dir: Path) -> Path:
             fh.write(html)
             fh.flush()
             os.fsync(fh.fileno())  # the page is on disk before it is renamed into place
-        _replace_dir(tmp, out_dir)
+        replace_directory(tmp, out_dir)
     except OSError as exc:
         shutil.rmtree(tmp, ignore_errors=True)
         raise InputError(f"{given}: cannot write the documentation ({_reason(exc)})") from None
@@ -142,7 +104,7 @@ def render_html(files: list[Path] | None = None) -> str:
 
 
 def doc_graph(source: Graph) -> Graph:
-    """A copy of ``source`` rearranged for pyLODE (see the module docstring); ``source`` is untouched."""
+    """A copy of ``source`` rearranged for pyLODE (docs/architecture.md); ``source`` is untouched."""
     out: set[tuple] = set()
     for s in set(source.subjects()):
         out.update(_doc_triples(source, s))
@@ -178,11 +140,11 @@ def _doc_triples(source: Graph, s) -> Iterator[tuple]:
                 has_label = has_label or (kind == "label" and isinstance(o, Literal))
                 yield (s, DOC.altLabel if kind == "altLabel" else p, o)
             else:  # another language: a row of its own, never part of the heading
-                yield (s, DOC[f"{kind}-{o.language.lower()}"], o)
+                yield (s, DOC[f"{kind}-{str(o.language).lower()}"], o)
         elif p == RDF.type and o == SKOS.ConceptScheme:
             continue  # would be taken for the ontology; shown on the class of its concepts instead
         elif p == RDF.type and o in _CHARACTERISTICS:
-            yield (s, DOC.characteristic, Literal(_CHARACTERISTICS[o]))
+            yield (s, DOC.characteristic, Literal(_CHARACTERISTICS[cast(URIRef, o)]))
             if not documented:
                 yield (s, p, o)  # else pyLODE writes the property out twice
         elif p == RDF.type:
@@ -319,22 +281,6 @@ def check_target(out_dir: Path, shown: Path) -> None:
         ancestor = ancestor.parent
     if not ancestor.is_dir():
         raise InputError(f"{shown}: {ancestor} is not a directory")
-
-
-def _replace_dir(new: Path, target: Path) -> None:
-    """Move ``new`` to ``target``; an existing ``target`` is swapped out and removed only afterwards."""
-    if not target.exists():
-        os.replace(new, target)
-        return
-    old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
-    old.rmdir()
-    os.replace(target, old)
-    try:
-        os.replace(new, target)
-    except BaseException:
-        os.replace(old, target)
-        raise
-    shutil.rmtree(old, ignore_errors=True)
 
 
 def _reason(exc: OSError) -> str:

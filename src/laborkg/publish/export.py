@@ -1,16 +1,5 @@
-"""Export the graph: Turtle, JSON-LD, N-Triples, N-Quads, TriG; asserted or closure; atomic writes.
-
-- Turtle is stable (same input, byte-identical output) and exact: rdflib's writer would print
-  ``xsd:double`` values rounded to six digits, so doubles are written as typed strings instead.
-- N-Triples are sorted lines (canonical for graphs without blank nodes).
-- TriG and N-Quads keep provenance: one named graph per source document (``…/graph/seed-000``), plus
-  ``…/graph/ontology`` for the ontology and code lists, ``…/graph/mappings`` for links to external
-  graphs, ``…/graph/other`` for data citing no seed,
-  and ``…/graph/metadata`` for the VoID/DCAT description. A triple is in the graph of every document
-  its subject cites, so the union of the named graphs is the exported graph.
-- JSON-LD is compact under laborkg's context; ``frame="programs"`` gives the program-centric document.
-- Every export includes the computed VoID/DCAT description and is written atomically.
-"""
+"""Export the graph (asserted or closure) as Turtle, JSON-LD, N-Triples, N-Quads or TriG, with its VoID/DCAT
+description, written atomically."""
 
 from __future__ import annotations
 

@@ -1,35 +1,24 @@
-"""VoID and DCAT description of the dataset, computed from the graph (never written by hand).
-
-Counts (triples, entities, per class, per source document), the sources, the vocabularies used, the
-licence, the version and the release date. The release date is ``$SOURCE_DATE_EPOCH`` when set (the
-reproducible-builds convention), else laborkg's release date, so the same input always gives the same
-description and exports stay byte-identical.
-"""
+"""The dataset's VoID and DCAT description, computed from the graph (never written by hand)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import os
 from collections import Counter
-from importlib import metadata as importlib_metadata
+from collections.abc import Iterable
+from typing import cast
 
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, OWL, RDF, RDFS, XSD
 
 from laborkg.namespace import BASE, LKG, LKR, bind_prefixes
+from laborkg.versions import installed_version
 
 VOID = Namespace("http://rdfs.org/ns/void#")
 DATASET = LKR["dataset"]
 LICENSE = URIRef("https://creativecommons.org/licenses/by/4.0/")
 RELEASE_DATE = "2026-11-21"
 GRAPH_BASE = BASE + "graph/"
-
-
-def version() -> str:
-    try:
-        return importlib_metadata.version("laborkg")
-    except importlib_metadata.PackageNotFoundError:
-        return "0+unknown"
 
 
 def release_date() -> str:
@@ -82,8 +71,8 @@ def describe(graph: Graph, partitions: dict[str, Graph] | None = None) -> Graph:
         )
     )
     meta.add((d, DCTERMS.license, LICENSE))
-    meta.add((d, OWL.versionInfo, Literal(version())))
-    meta.add((d, URIRef(str(DCAT) + "version"), Literal(version())))  # DCAT 3
+    meta.add((d, OWL.versionInfo, Literal(installed_version())))
+    meta.add((d, URIRef(str(DCAT) + "version"), Literal(installed_version())))  # DCAT 3
     meta.add((d, DCTERMS.created, Literal(release_date(), datatype=XSD.date)))
     meta.add((d, DCTERMS.conformsTo, URIRef(str(LKG).rstrip("#"))))
     meta.add((d, VOID.uriSpace, Literal(str(LKR))))
@@ -106,7 +95,7 @@ def describe(graph: Graph, partitions: dict[str, Graph] | None = None) -> Graph:
         meta.add((d, VOID.classPartition, part))
         meta.add((part, VOID["class"], cls))
         meta.add((part, VOID.entities, Literal(n)))
-    for doc in sorted(graph.subjects(RDF.type, LKG.SourceDocument)):
+    for doc in sorted(cast(Iterable[URIRef], graph.subjects(RDF.type, LKG.SourceDocument))):
         meta.add((d, DCTERMS.source, doc))
     for name, part_graph in sorted((partitions or {}).items()):
         subset = URIRef(f"{DATASET}/{name}")

@@ -14,20 +14,17 @@ from rdflib import BNode, Graph
 from laborkg.backends.protocol import Client, check_url, raise_for_status
 from laborkg.backends.remote import DEFAULT_GRAPH, EndpointStore
 from laborkg.errors import InputError, RemoteError
+from laborkg.progress import say
 from laborkg.query.catalogue import check_iri
 from laborkg.query.engine import QueryTimeout
 from laborkg.query.rewrite import sparql_term
 
 
-def _say(progress, message: str) -> None:
-    if progress is not None:
-        progress(message)
-
-
 def _chunks(graph: Graph, size: int) -> list[list[str]]:
     """Triples as SPARQL lines in chunks of ``size``: first every triple with a blank node, in one chunk
     (a blank node label means the same node only within one request), then the others."""
-    with_bnodes, plain = [], []
+    with_bnodes: list[str] = []
+    plain: list[str] = []
     for t in graph:
         line = " ".join(sparql_term(x) for x in t) + " ."
         (with_bnodes if any(isinstance(x, BNode) for x in t) else plain).append(line)
@@ -84,7 +81,7 @@ def push(
     unchanged = f"<{target}> was not changed"
     try:
         if gsp:
-            _say(progress, f"sending {expected} triples to {gsp} (Graph Store Protocol)")
+            say(progress, f"sending {expected} triples to {gsp} (Graph Store Protocol)")
             data = graph.serialize(format="nt", encoding="utf-8")
             sep = "&" if urllib.parse.urlsplit(gsp).query else "?"
             put = gsp + sep + urllib.parse.urlencode([("graph", temporary)])
@@ -93,7 +90,7 @@ def push(
         else:
             chunks = _chunks(graph, chunk)
             for i, lines in enumerate(chunks, 1):
-                _say(progress, f"sending chunk {i}/{len(chunks)} ({len(lines)} triples) to {update}")
+                say(progress, f"sending chunk {i}/{len(chunks)} ({len(lines)} triples) to {update}")
                 body = f"GRAPH <{temporary}> {{\n" + "\n".join(lines) + "\n}"
                 # blank nodes: INSERT … WHERE {} (Virtuoso 7.2 refuses them in INSERT DATA)
                 has_bnodes = any("_:" in line for line in lines)
@@ -110,7 +107,7 @@ def push(
             left = f"; the temporary graph <{temporary}> may remain (DROP GRAPH <{temporary}>)"
         raise RemoteError(f"push failed: {exc}; {unchanged}{left}") from None
     try:
-        _say(progress, f"moving the {expected} triples into <{target}>")
+        say(progress, f"moving the {expected} triples into <{target}>")
         run_update(f"MOVE <{temporary}> TO <{target}>", "the MOVE into the target graph")
         after = store.triples(target, timeout)
     except (RemoteError, QueryTimeout) as exc:

@@ -1,20 +1,9 @@
-"""Packaged SPARQL queries: discover ``queries/*.rq``, read their headers, bind parameters, run.
-
-A header is a block of ``#+ key: value`` lines at the top of the file::
-
-    #+ summary: one line
-    #+ description: a paragraph
-    #+ param: NAME | TYPE | DEFAULT | description     (DEFAULT: a value, '-' optional, 'required')
-    #+ tags: a, b
-    #+ example: laborkg query NAME -p k=v
-
-Parameters are SPARQL variables bound by the engine (``initBindings``), never pasted into the
-query text. An ``iri`` parameter may be given as a full IRI, a prefixed name (``lkr:stps``) or a
-label / acronym in any language (``STPS``).
-"""
+"""Packaged SPARQL queries: ``queries/*.rq`` and their ``#+`` headers, read once; parameters bound by the
+engine, never pasted into the text."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
 import functools
 import re
@@ -128,19 +117,42 @@ def read_query(path: Path) -> PackagedQuery:
     return q
 
 
-def catalogue(directory: Path | None = None) -> dict[str, PackagedQuery]:
-    """Every packaged query, by name."""
-    directory = directory or paths.QUERIES_DIR
+@functools.cache
+def _read(directory: Path) -> dict[str, PackagedQuery]:
+    """The queries of ``directory``, read once per process (the packaged queries do not change)."""
     return {p.stem: read_query(p) for p in sorted(directory.glob("*.rq"))}
 
 
+def catalogue(directory: Path | None = None) -> dict[str, PackagedQuery]:
+    """Every packaged query, by name (read once; a new dict on each call, the queries shared)."""
+    return dict(_read(Path(directory or paths.QUERIES_DIR)))
+
+
 def get(name: str) -> PackagedQuery:
-    cat = catalogue()
+    """The packaged query ``name``, or :class:`QueryError` naming the closest ones."""
+    cat = _read(paths.QUERIES_DIR)
     if name not in cat:
         close = [n for n in cat if name.lower() in n or n in name.lower()]
         hint = f"; did you mean {', '.join(close)}?" if close else "; 'laborkg queries' lists them"
         raise QueryError(f"no packaged query named {name!r}{hint}")
     return cat[name]
+
+
+def query_json(query: PackagedQuery) -> dict:
+    """A packaged query as ``laborkg queries --format json`` and the server's ``/queries`` list it."""
+    return {
+        "name": query.name,
+        "summary": query.summary,
+        "description": query.description,
+        "tags": query.tags,
+        "params": [dataclasses.asdict(p) for p in query.params],
+        "examples": query.examples,
+    }
+
+
+def catalogue_json() -> list[dict]:
+    """Every packaged query as :func:`query_json`, in name order."""
+    return [query_json(q) for q in _read(paths.QUERIES_DIR).values()]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -255,10 +267,4 @@ def run(
     into the query text), within ``timeout`` seconds."""
     query = get(name)
     init = bindings(graph, query, params or {})
-    return execute(graph, prepared(query.text), init, timeout=timeout)
-
-
-@functools.lru_cache(maxsize=256)
-def prepared(text: str):
-    """Parsed and checked once per query text (parsing costs more than running most queries)."""
-    return prepare(text)
+    return execute(graph, prepare(query.text), init, timeout=timeout)  # prepare caches the parse

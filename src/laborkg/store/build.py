@@ -13,9 +13,21 @@ from pathlib import Path
 from rdflib import Graph
 
 from laborkg import paths
+from laborkg.atomic import replace_directory
 from laborkg.backends.terms import to_rdflib
 from laborkg.errors import LaborKGError
 from laborkg.namespace import sparql_prologue
+from laborkg.pipeline.validate import (
+    ValidationReport,
+    Violation,
+    check_files,
+    check_violation,
+    quote_violations,
+    shacl_violations,
+    shapes_graph,
+)
+from laborkg.progress import say
+from laborkg.store.delta import write_delta
 from laborkg.store.layout import (
     DATABASE,
     MANIFEST,
@@ -23,8 +35,8 @@ from laborkg.store.layout import (
     STORE_VERSION,
     check_target,
     file_entry,
-    replace_directory,
 )
+from laborkg.versions import installed_version
 
 
 class NotConforming(LaborKGError):
@@ -39,65 +51,33 @@ class NotConforming(LaborKGError):
         )
 
 
-def _version(dist: str) -> str:
-    from importlib import metadata
-
-    try:
-        return metadata.version(dist)
-    except metadata.PackageNotFoundError:
-        return "not installed"
-
-
-# ---------------------------------------------------------------------------------------------
-# The interface
-
-
-# Building a store
+def oxigraph_check_violations(store, files: list[Path]) -> list[Violation]:
+    """The violation queries ``files`` run on the pyoxigraph ``store``, as violations: the rows
+    :func:`~laborkg.pipeline.validate.check_violations` gives on rdflib, much faster on large graphs."""
+    out = []
+    for f in files:
+        result = store.query(sparql_prologue() + f.read_text(encoding="utf-8"))
+        names = [v.value for v in result.variables]
+        for solution in result:
+            row = {n: to_rdflib(solution[n]) for n in names if solution[n] is not None}
+            out.append(check_violation(row, f))
+    return out
 
 
-def validate_closure(graph: Graph, ntriples: Path | None = None):
-    """Validate a validation closure as :func:`laborkg.validate.validate` does, with the violation queries
-    (``queries/checks/``) run on pyoxigraph instead of rdflib: the same rows, 10–100× faster on large
-    graphs. pySHACL (the reference) and the verbatim-quote check run on the rdflib graph as before.
-    ``ntriples``: the closure as an N-Triples file (the reasoner's cache), read instead of re-serialising."""
+def validate_closure(graph: Graph, ntriples: Path | None = None) -> ValidationReport:
+    """Validate a validation closure as :func:`laborkg.pipeline.validate.validate` does, with the violation
+    queries run on pyoxigraph (:func:`oxigraph_check_violations`); pySHACL (the reference) and the
+    verbatim-quote check run on the rdflib graph. ``ntriples``: the closure as an N-Triples file (the
+    reasoner's cache), read instead of re-serialising."""
     import pyoxigraph as ox
-
-    from laborkg.pipeline.validate import (
-        ValidationReport,
-        Violation,
-        _shacl,
-        check_files,
-        quote_violations,
-        shapes_graph,
-    )
 
     store = ox.Store()
     if ntriples is not None and ntriples.is_file():
         store.load(path=str(ntriples), format=ox.RdfFormat.N_TRIPLES)
     else:
         store.load(graph.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
-    checks = []
-    for f in check_files():
-        result = store.query(sparql_prologue() + f.read_text(encoding="utf-8"))
-        names = [v.value for v in result.variables]
-        for solution in result:
-            row = {n: to_rdflib(solution[n]) for n in names if solution[n] is not None}
-            checks.append(
-                Violation(
-                    focus=str(row.get("focus", "")),
-                    path=str(row["path"]) if row.get("path") is not None else None,
-                    component=f"check:{f.stem}",
-                    shape=None,
-                    value=str(row["value"]) if row.get("value") is not None else None,
-                    message=str(row.get("message", "")),
-                )
-            )
-    return ValidationReport(_shacl(graph, shapes_graph()) + checks + quote_violations(graph))
-
-
-def _say(progress, message: str) -> None:
-    if progress is not None:
-        progress(message)
+    checks = oxigraph_check_violations(store, check_files())
+    return ValidationReport(shacl_violations(graph, shapes_graph()) + checks + quote_violations(graph))
 
 
 def build(
@@ -118,13 +98,12 @@ def build(
 
     from laborkg.pipeline.load import input_files
     from laborkg.pipeline.reason import cache_dir, closure, inputs_key, reasoner_name
-    from laborkg.pipeline.validate import check_files
 
     directory = Path(directory)
     check_target(directory)
     files = input_files(data)
     name = reasoner_name(reasoner, sum(f.stat().st_size for f in files) // 60)  # 60 bytes/triple, roughly
-    _say(progress, f"reasoning ({name}) and validating {len(files)} files")
+    say(progress, f"reasoning ({name}) and validating {len(files)} files")
     checked = closure(files, use_cache=use_cache, for_validation=True, reasoner=name)
     report = validate_closure(
         checked,
@@ -132,7 +111,7 @@ def build(
     )
     if not report.conforms:
         raise NotConforming(report)
-    _say(progress, "validated: the data conforms; reasoning for queries")
+    say(progress, "validated: the data conforms; reasoning for queries")
     graph = closure(files, use_cache=use_cache, reasoner=name)
     cached = cache_dir() / f"closure-query-{inputs_key(files, 'query', name)}.nt"
 
@@ -142,7 +121,7 @@ def build(
     shutil.rmtree(tmp, ignore_errors=True)
     try:
         tmp.mkdir()
-        _say(progress, f"loading {len(graph)} triples into {directory}")
+        say(progress, f"loading {len(graph)} triples into {directory}")
         store = ox.Store(str(tmp / DATABASE))
         if use_cache and cached.is_file():  # the closure as reason.py cached it: no need to serialise again
             store.bulk_load(path=str(cached), format=ox.RdfFormat.N_TRIPLES)
@@ -152,8 +131,6 @@ def build(
         store.optimize()
         triples = len(store)
         del store
-        from laborkg.store.incremental import write_delta  # here: incremental imports this module
-
         write_delta(tmp, graph, checked)  # what validation reads that queries do not, and the reverse
         del checked
         manifest = {
@@ -163,20 +140,20 @@ def build(
             "created": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
             "triples": triples,
             "inputs": {"sha256": inputs_key(files, "query", name), "files": [file_entry(f) for f in files]},
-            "reasoner": {"name": name, "version": _version(name)},
+            "reasoner": {"name": name, "version": installed_version(name)},
             "validation": {
                 "conforms": True,
                 "shapes": [str(p.name) for p in paths.shape_files()],
                 "checks": [str(p.name) for p in check_files()],
             },
             "versions": {
-                "laborkg": _version("laborkg"),
+                "laborkg": installed_version("laborkg"),
                 "python": sys.version.split()[0],
-                "rdflib": _version("rdflib"),
-                "pyoxigraph": _version("pyoxigraph"),
-                "pyshacl": _version("pyshacl"),
-                "owlrl": _version("owlrl"),
-                "reasonable": _version("reasonable"),
+                "rdflib": installed_version("rdflib"),
+                "pyoxigraph": installed_version("pyoxigraph"),
+                "pyshacl": installed_version("pyshacl"),
+                "owlrl": installed_version("owlrl"),
+                "reasonable": installed_version("reasonable"),
             },
         }
         (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
@@ -185,5 +162,5 @@ def build(
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     del graph
-    _say(progress, f"stored {triples} triples in {directory}")
+    say(progress, f"stored {triples} triples in {directory}")
     return manifest

@@ -12,6 +12,7 @@ from pathlib import Path
 from laborkg.backends.oxigraph import OxigraphStore
 from laborkg.errors import InputError
 from laborkg.inputs import cache_dir, input_files, inputs_key, reasoner_name
+from laborkg.progress import say
 
 KEEP = 4  # default stores kept in the cache (the most recently used ones)
 
@@ -41,8 +42,7 @@ def open_default(
         return store
     from laborkg.store.build import build
 
-    if progress is not None:
-        progress(f"building the store for these inputs in {directory} (once, until they change)")
+    say(progress, f"building the store for these inputs in {directory} (once, until they change)")
     build(directory, data, use_cache=True, reasoner=reasoner, progress=progress)
     _prune(directory.parent, keep=directory)
     return OxigraphStore(directory)

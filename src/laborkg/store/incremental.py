@@ -1,85 +1,16 @@
-"""Add a document to a built store, validating the addition with its neighbourhood only.
-
-``laborkg add --store DIR FILE…`` (:func:`add`) parses the new document(s) all-or-nothing, reasons and
-validates over the ontology + the addition + a *neighbourhood* read from the store, and inserts the
-new closure triples into the store in one transaction. Its cost depends on the addition and its
-neighbourhood, not on the size of the store. The result is the one a full ``laborkg build`` of the old
-inputs plus the new files gives: the same verdict (conforms or not) and, when it conforms, the same
-triples in the store (``tests/test_incremental.py`` checks both).
-
-**Why a neighbourhood is enough.** The store holds the closure ``Q`` of the old data, so everything the
-old data entails is already there; what the addition ``A`` brings is ``closure(Q ∪ A) \\ Q``, and each
-of those triples has a derivation with at least one premise that is new. For laborkg's ontology the
-OWL RL rules that fire are of two kinds (:func:`join_predicates` reads them from the ontology and
-refuses anything else):
-
-- one-premise rules (subclass, subproperty, domain, range, inverse, symmetric): the new triple's terms
-  are the premise's, so the premise is new and nothing old is read;
-- two-premise rules joined on a node: transitivity (``x p y, y p z``), property chains (``x p1 y,
-  y p2 z``) and functional properties (``x p y1, x p y2``). The old premise shares the join node with
-  the new one, so it is a triple *about a node of a new triple*: an outgoing triple of that node, or
-  an incoming one whose predicate is transitive or a non-final chain step (the store is closed, so
-  sub-property triples are already there under the super-property's name).
-
-So the neighbourhood for reasoning is a fixpoint: start with the nodes of ``A``; fetch their outgoing
-triples and their incoming join-predicate triples; reason; every node of a *new* triple that was not
-fetched yet (an inverse or symmetric property adds triples about old nodes, a transitive property
-reaches their ancestors) is fetched too, and reasoning is repeated until no new node appears. New
-triples about old nodes are inserted as well. ``owl:sameAs`` between two different nodes (a
-functional property given two values) would copy every triple of both nodes, incoming ones too: then,
-as for an addition that carries schema axioms or a neighbourhood larger than ``MAX_NODES``, ``add``
-rebuilds the store from its inputs and says why.
-
-**What validation reads.** The focus nodes are the subjects of the addition and of its new entailed
-triples (nodes whose outgoing triples changed; a new ``rdf:type`` makes its subject a focus node, so
-new targets are caught). :func:`shape_reach` derives from the shapes how far from a focus node they
-look: every property shape has a plain predicate path (1 hop: the focus node's outgoing triples), and
-``sh:class`` reads the types of the values (the values' outgoing triples: 2 hops); ``sh:or`` /
-``sh:node`` on the focus node add nothing, on the values they add a hop; the one SPARQL constraint reads
-``$this``'s own triples. The verbatim-quote check reads passage → document → file name (2 hops), the
-violation queries read a triple and its value's types (2 hops). So validation reads the outgoing
-triples of the focus nodes and, of their values, only the types and file names (a value such as a
-country is shared by many nodes and gains triples as the store grows: its whole star would not be
-constant), pySHACL validates only the focus nodes (``focus_nodes``), and the checks keep the rows
-about them. Shapes that read deeper along plain paths are followed hop by hop (whole outgoing
-triples); complex paths (inverse, sequence, alternative) and SPARQL constraints that read beyond
-``$this`` make ``add`` rebuild instead. Every constraint in the shapes can only
-turn into a violation on a node whose outgoing triples changed (``sh:class`` is satisfied by more
-types, never less), so nodes that merely point at a changed node need no new check.
-
-**Validation reads another closure.** ``build`` validates the closure computed *without* the
-ontology's domain and range axioms (see :mod:`laborkg.reason`), while the store holds the query
-closure, in which a range axiom may have typed an old node (the shipped data has such nodes). So the
-store keeps, beside its database, a small second database ``validation-delta`` with the triples of
-the query closure that are not in the validation closure and the other way round; the neighbourhood
-for validation is the store's minus the first plus the second, and each addition updates both.
-``build`` writes it; for a store built without it, the first ``add`` computes it once from the inputs
-the store was built from (their cached closures), which must then be unchanged.
-
-**Atomicity.** Nothing is written until the addition has been validated. Then the insertions are
-written to a journal (``adding.json``, atomically), applied to both databases (pyoxigraph transactions,
-idempotent), the manifest is replaced atomically, and the journal removed; an ``add`` that finds a
-journal (a crash part-way) replays it first. A failed ``add`` leaves every file of the store as it was.
-One ``add`` runs at a time per store (an exclusive ``flock`` on the store directory; a second waits).
-The database is opened for writing only to commit. pyoxigraph calls reading a store that another
-process writes undefined behaviour: stop a ``laborkg serve --store DIR`` before adding to DIR, and
-start it again after (it then serves the addition).
-"""
+"""``laborkg add``: add documents to a built store, reasoning and validating over the addition and its
+neighbourhood in the store only (docs/architecture.md says why a neighbourhood is enough)."""
 
 from __future__ import annotations
 
-import contextlib
 import datetime as _dt
-import fcntl
-import hashlib
 import json
 import os
 import shutil
-import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, SH
 
@@ -87,15 +18,32 @@ from laborkg import paths
 from laborkg.atomic import write_atomic
 from laborkg.backends.terms import to_oxigraph, to_rdflib
 from laborkg.errors import InputError, LaborKGError
-from laborkg.namespace import LKG, sparql_prologue
+from laborkg.namespace import LKG
 from laborkg.pipeline.load import expand_paths, load
-from laborkg.store.build import NotConforming
-from laborkg.store.layout import DATABASE, MANIFEST, file_entry, read_manifest
+from laborkg.pipeline.validate import (
+    ValidationReport,
+    check_files,
+    quote_violations,
+    shacl_violations,
+    shapes_graph,
+    violation_key,
+)
+from laborkg.progress import say
+from laborkg.store.build import NotConforming, build, oxigraph_check_violations
+from laborkg.store.delta import (
+    DELTA,
+    JOURNAL,
+    QUERY_ONLY,
+    VALIDATION_ONLY,
+    apply_journal,
+    compute_delta,
+    inputs_unchanged,
+    quad,
+    recover,
+    triples_json,
+)
+from laborkg.store.layout import DATABASE, file_entry, locked, read_manifest
 
-DELTA = "validation-delta"  # the second database, beside DATABASE in the store directory
-JOURNAL = "adding.json"
-QUERY_ONLY = "urn:laborkg:delta:query-only"  # in the store, not in the validation closure
-VALIDATION_ONLY = "urn:laborkg:delta:validation-only"  # in the validation closure, not in the store
 MAX_NODES = 20_000  # a neighbourhood larger than this is not "local": rebuild instead
 LOCAL_TRIPLES = 10_000  # the size the reasoner is chosen for: the ontology plus a neighbourhood
 QUOTE_CHECK_DEPTH = 2  # passage → document → file name
@@ -242,42 +190,6 @@ def _nodes(triples: Iterable[tuple], skip: set) -> set:
     return out
 
 
-def _quad(triple, graph=None):
-    import pyoxigraph as ox
-
-    s, p, o = (to_oxigraph(t) for t in triple)
-    return ox.Quad(s, p, o, ox.NamedNode(graph) if graph else ox.DefaultGraph())
-
-
-def _encode(term) -> list:
-    if isinstance(term, URIRef):
-        return ["iri", str(term)]
-    if isinstance(term, BNode):
-        return ["bnode", str(term)]
-    if term.language:
-        return ["lang", str(term), term.language]
-    return ["literal", str(term), str(term.datatype) if term.datatype else None]
-
-
-def _decode(data: list):
-    kind = data[0]
-    if kind == "iri":
-        return URIRef(data[1])
-    if kind == "bnode":
-        return BNode(data[1])
-    if kind == "lang":
-        return Literal(data[1], lang=data[2])
-    return Literal(data[1], datatype=URIRef(data[2]) if data[2] else None)
-
-
-def _triples_json(triples: Iterable[tuple]) -> list:
-    return [[_encode(t) for t in triple] for triple in sorted(triples)]
-
-
-def _triples_from_json(data: list) -> list[tuple]:
-    return [tuple(_decode(t) for t in triple) for triple in data]
-
-
 def _canonical(graph: Graph) -> Graph:
     """``graph`` with its literals as the store holds them: Oxigraph keeps numbers by value
     (``207000000.0`` becomes ``207000000``), so an addition that restates an old fact compares equal to
@@ -285,7 +197,7 @@ def _canonical(graph: Graph) -> Graph:
     import pyoxigraph as ox
 
     store = ox.Store()
-    store.extend(_quad(t) for t in graph)
+    store.extend(quad(t) for t in graph)
     out = Graph()
     for q in store:
         out.add((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)))
@@ -331,10 +243,10 @@ class _Reader:
         ]
 
     def in_store(self, triple) -> bool:
-        return _quad(triple) in self.store
+        return quad(triple) in self.store
 
     def in_delta(self, triple, graph: str) -> bool:
-        return _quad(triple, graph) in self.delta
+        return quad(triple, graph) in self.delta
 
     def in_validation(self, triple) -> bool:
         """Is ``triple`` in the validation closure of the old data?"""
@@ -364,123 +276,7 @@ def _reason(graph: Graph, reasoner: str, validation: bool) -> Graph:
 
 
 # ---------------------------------------------------------------------------------------------
-# The validation delta
-
-
-def _input_paths(manifest: dict) -> list[Path]:
-    out = []
-    for entry in manifest["inputs"]["files"]:
-        p = Path(entry["file"])
-        out.append(p if p.is_absolute() else paths.ROOT / p)
-    return out
-
-
-def _inputs_unchanged(manifest: dict) -> list[Path] | None:
-    """The store's input files if every one is still there with the bytes it was built from."""
-    files = _input_paths(manifest)
-    for f, entry in zip(files, manifest["inputs"]["files"], strict=True):
-        if not f.is_file() or hashlib.sha256(f.read_bytes()).hexdigest() != entry["sha256"]:
-            return None
-    return files
-
-
-def compute_delta(manifest: dict, directory: Path):
-    """The validation delta of a store that has none yet, in memory: from the (cached) closures of the
-    inputs it was built from. Triples with blank nodes (the ontology's lists and anonymous structures,
-    labelled differently in each closure) are left out: no instance rule reads them."""
-    import pyoxigraph as ox
-
-    from laborkg.pipeline.reason import closure
-
-    files = _inputs_unchanged(manifest)
-    if files is None:
-        raise InputError(
-            f"{directory}: the files this store was built from have changed or gone, so the closure "
-            f"validation reads cannot be recovered; rebuild it with laborkg build --store {directory}"
-        )
-    name = manifest["reasoner"]["name"]
-    delta = ox.Store()
-    query, checked = closure(files, reasoner=name), closure(files, for_validation=True, reasoner=name)
-    delta.extend(delta_quads(query, checked))
-    return delta
-
-
-def delta_quads(query, checked) -> list:
-    """The validation delta of a query closure and a validation closure (rdflib graphs), as quads."""
-
-    def plain(t) -> bool:
-        return not any(isinstance(x, BNode) for x in t)
-
-    return [_quad(t, QUERY_ONLY) for t in query if plain(t) and t not in checked] + [
-        _quad(t, VALIDATION_ONLY) for t in checked if plain(t) and t not in query
-    ]
-
-
-def write_delta(directory: Path, query, checked) -> None:
-    """Write the validation delta of a store being built in ``directory`` (``laborkg build`` has both
-    closures at hand, so the first ``laborkg add`` need not reason twice to recover it)."""
-    import pyoxigraph as ox
-
-    delta = ox.Store(str(Path(directory) / DELTA))
-    delta.extend(delta_quads(query, checked))
-    delta.flush()
-    del delta
-
-
-# ---------------------------------------------------------------------------------------------
-# Journal: what a commit writes, replayable
-
-
-def _apply(directory: Path, journal: dict, fresh_delta=None) -> None:
-    import pyoxigraph as ox
-
-    store = ox.Store(str(directory / DATABASE))
-    try:
-        store.extend(_quad(t) for t in _triples_from_json(journal["store"]))
-        store.flush()
-    finally:
-        del store
-    delta_dir = directory / DELTA
-    delta = ox.Store(str(delta_dir))
-    try:
-        if fresh_delta is not None:
-            delta.extend(fresh_delta.quads_for_pattern(None, None, None, None))
-        for graph in (QUERY_ONLY, VALIDATION_ONLY):
-            ops = journal["delta"][graph]
-            delta.extend(_quad(t, graph) for t in _triples_from_json(ops["add"]))
-            for t in _triples_from_json(ops["remove"]):
-                delta.remove(_quad(t, graph))
-        delta.flush()
-    finally:
-        del delta
-    write_atomic(directory / MANIFEST, json.dumps(journal["manifest"], indent=2) + "\n")
-
-
-def recover(directory: Path | str) -> bool:
-    """Finish an ``add`` that was interrupted after it began to write (replays its journal)."""
-    directory = Path(directory)
-    journal_file = directory / JOURNAL
-    if not journal_file.is_file():
-        return False
-    journal = json.loads(journal_file.read_text(encoding="utf-8"))
-    if not (directory / DELTA).is_dir() and not journal.get("delta_was_present", True):
-        # the journal of a first add: its fresh delta was not kept; recompute it from the old manifest
-        fresh = compute_delta(journal["old_manifest"], directory)
-        shutil.rmtree(directory / DELTA, ignore_errors=True)
-        _apply(directory, journal, fresh)
-    else:
-        _apply(directory, journal)
-    journal_file.unlink()
-    return True
-
-
-# ---------------------------------------------------------------------------------------------
 # Adding
-
-
-def _say(progress, message: str) -> None:
-    if progress is not None:
-        progress(message)
 
 
 def _tbox(manifest: dict, reasoner: str) -> tuple[Graph, Graph]:
@@ -512,35 +308,17 @@ def _tbox(manifest: dict, reasoner: str) -> tuple[Graph, Graph]:
 
 
 def _check(graph: Graph, focus: set, shapes: Graph, checks: list[Path], seeds_dir: Path | None = None):
-    from laborkg.pipeline.validate import ValidationReport, Violation, _order, _shacl, quote_violations
+    """Validate ``graph`` (a neighbourhood) as build does, keeping the violations about ``focus`` nodes."""
+    import pyoxigraph as ox
 
     focus_text = {str(f) for f in focus}
     iris = [f for f in focus if isinstance(f, URIRef)]
-    shacl = _shacl(graph, shapes, focus_nodes=iris if len(iris) == len(focus) else None)
-    found = [v for v in shacl if v.focus in focus_text]
-    import pyoxigraph as ox
-
+    found = shacl_violations(graph, shapes, focus_nodes=iris if len(iris) == len(focus) else None)
     store = ox.Store()  # the violation queries run on pyoxigraph, as build runs them
-    store.extend(_quad(t) for t in graph)
-    for f in checks:
-        result = store.query(sparql_prologue() + f.read_text(encoding="utf-8"))
-        names = [v.value for v in result.variables]
-        for solution in result:
-            d = {n: to_rdflib(solution[n]) for n in names if solution[n] is not None}
-            if str(d.get("focus", "")) not in focus_text:
-                continue
-            found.append(
-                Violation(
-                    focus=str(d.get("focus", "")),
-                    path=str(d["path"]) if d.get("path") is not None else None,
-                    component=f"check:{f.stem}",
-                    shape=None,
-                    value=str(d["value"]) if d.get("value") is not None else None,
-                    message=str(d.get("message", "")),
-                )
-            )
-    found += [v for v in quote_violations(graph, seeds_dir) if v.focus in focus_text]
-    return ValidationReport(sorted(set(found), key=_order))
+    store.extend(quad(t) for t in graph)
+    found += oxigraph_check_violations(store, checks)
+    found += quote_violations(graph, seeds_dir)
+    return ValidationReport(sorted({v for v in found if v.focus in focus_text}, key=violation_key))
 
 
 def add(
@@ -553,8 +331,8 @@ def add(
     ``neighbourhood``, ``focus_nodes``, ``rebuilt``, ``manifest``).
 
     Malformed input raises :class:`InputError` (exit 2) and an addition that does not conform raises
-    :class:`~laborkg.store.NotConforming` (exit 1); both leave the store as it was. An addition whose
-    entailments are not local (see the module's docstring) rebuilds the store from its inputs plus
+    :class:`~laborkg.store.build.NotConforming` (exit 1); both leave the store as it was. An addition whose
+    entailments are not local (docs/architecture.md) rebuilds the store from its inputs plus
     ``files`` when ``rebuild`` (else raises :class:`Rebuild`)."""
     directory = Path(directory)
     manifest = read_manifest(directory)
@@ -562,9 +340,9 @@ def add(
     if not new_files:
         raise InputError("give at least one file to add")
     addition = _canonical(load(new_files))  # all-or-nothing; ParseError names file and line
-    with _locked(directory):
+    with locked(directory):
         if recover(directory):
-            _say(progress, "finished an interrupted addition first")
+            say(progress, "finished an interrupted addition first")
         manifest = read_manifest(directory)
         try:
             return _add(directory, manifest, new_files, addition, progress)
@@ -574,33 +352,14 @@ def add(
             return _rebuild(directory, manifest, new_files, str(why), progress)
 
 
-@contextlib.contextmanager
-def _locked(directory: Path):
-    """One ``add`` at a time per store: an exclusive lock on the directory itself (nothing is written
-    for it, so a refused addition still leaves every file as it was)."""
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            waiting = f"{directory}: another laborkg add is writing to this store; waiting for it"
-            sys.stderr.write(f"laborkg: {waiting}\n")
-            fcntl.flock(fd, fcntl.LOCK_EX)
-        yield
-    finally:
-        os.close(fd)  # releases the lock
-
-
 def _rebuild(directory: Path, manifest: dict, new_files: list[Path], why: str, progress) -> dict:
-    from laborkg.store.build import build
-
-    old = _inputs_unchanged(manifest)
+    old = inputs_unchanged(manifest)
     if old is None:
         raise InputError(
             f"cannot add incrementally ({why}), and the files {directory} was built from have changed or "
             "gone, so it cannot be rebuilt with the addition: rebuild it with laborkg build"
         )
-    _say(progress, f"cannot add incrementally ({why}): rebuilding the store from its inputs")
+    say(progress, f"cannot add incrementally ({why}): rebuilding the store from its inputs")
     ontology = set(paths.ontology_files())
     data = [f for f in old if f not in ontology] + new_files
     before = manifest["triples"]
@@ -618,7 +377,6 @@ def _add(directory: Path, manifest: dict, new_files: list[Path], addition: Graph
     import pyoxigraph as ox
 
     from laborkg.pipeline.reason import reasoner_name
-    from laborkg.pipeline.validate import check_files, shapes_graph
 
     # Reason over the subgraph with the reasoner laborkg picks for a graph of its size
     # (reason.reasoner_name; $LABORKG_REASONER decides), whichever reasoner built the store: on
@@ -644,7 +402,7 @@ def _add(directory: Path, manifest: dict, new_files: list[Path], addition: Graph
         delta = ox.Store.read_only(str(directory / DELTA))
         fresh = None
     else:
-        _say(progress, "first addition: computing the validation delta from the store's inputs")
+        say(progress, "first addition: computing the validation delta from the store's inputs")
         delta = fresh = compute_delta(manifest, directory)
     store = ox.Store.read_only(str(directory / DATABASE))
     reader = _Reader(store, delta)
@@ -712,20 +470,20 @@ def _add(directory: Path, manifest: dict, new_files: list[Path], addition: Graph
     for n in fetched:  # old nodes reached only now: their validation-closure triples
         for t in checked_old.triples((n, None, None)):
             graph.add(t)
-    _say(progress, f"validating {len(focus)} focus nodes in a neighbourhood of {len(graph)} triples")
+    say(progress, f"validating {len(focus)} focus nodes in a neighbourhood of {len(graph)} triples")
     report = _check(graph, focus, shapes, check_files())
     stats = {"neighbourhood": len(neighbourhood), "validated": len(graph), "focus_nodes": len(focus)}
     if not report.conforms:
         reader.close()
         raise NotConforming(report)
 
-    # The delta's updates (see the module docstring)
+    # The delta's updates (docs/architecture.md, the validation delta)
     q_add = [t for t in new_q if not reader.in_delta(t, VALIDATION_ONLY) and t not in new_v]
     v_remove = [t for t in new_q if reader.in_delta(t, VALIDATION_ONLY)]
     q_remove = [t for t in new_v if reader.in_store(t)]  # in the store, so in QUERY_ONLY until now
     v_add = [t for t in new_v if not reader.in_store(t) and t not in new_q]
     reader.close()
-    store = delta = None
+    del store, delta  # the read-only handles: the commit opens the databases for writing
 
     entries = [file_entry(f) for f in new_files]
     new_manifest = json.loads(json.dumps(manifest))
@@ -744,28 +502,19 @@ def _add(directory: Path, manifest: dict, new_files: list[Path], addition: Graph
         "manifest": new_manifest,
         "old_manifest": manifest,
         "delta_was_present": delta_present,
-        "store": _triples_json(new_q),
+        "store": triples_json(new_q),
         "delta": {
-            QUERY_ONLY: {"add": _triples_json(q_add), "remove": _triples_json(q_remove)},
-            VALIDATION_ONLY: {"add": _triples_json(v_add), "remove": _triples_json(v_remove)},
+            QUERY_ONLY: {"add": triples_json(q_add), "remove": triples_json(q_remove)},
+            VALIDATION_ONLY: {"add": triples_json(v_add), "remove": triples_json(v_remove)},
         },
     }
     write_atomic(directory / JOURNAL, json.dumps(journal))
     if fresh is not None:
         shutil.rmtree(directory / DELTA, ignore_errors=True)
-    _apply(directory, journal, fresh)
+    apply_journal(directory, journal, fresh)
     os.unlink(directory / JOURNAL)
-    _say(progress, f"added {len(new_q)} triples to {directory}")
+    say(progress, f"added {len(new_q)} triples to {directory}")
     return {"triples_added": len(new_q), **stats, "rebuilt": None, "manifest": new_manifest}
 
 
-__all__ = [
-    "add",
-    "recover",
-    "join_predicates",
-    "shape_depth",
-    "shape_reach",
-    "compute_delta",
-    "Rebuild",
-    "MAX_NODES",
-]
+__all__ = ["add", "join_predicates", "shape_depth", "shape_reach", "Rebuild", "MAX_NODES"]

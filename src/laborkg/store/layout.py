@@ -1,12 +1,14 @@
-"""A store directory: its manifest, its database, and replacing one store by another."""
+"""A store directory: its manifest and database, the checks before replacing one, and its writers' lock."""
 
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import hashlib
 import json
 import os
-import shutil
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 from laborkg import paths
@@ -64,18 +66,18 @@ def check_target(directory: Path) -> None:
         ) from None
 
 
-def replace_directory(new: Path, directory: Path) -> None:
-    """Move the complete store ``new`` to ``directory``, replacing the store there (if any)."""
-    if directory.exists():
-        old = directory.resolve().parent / f".{directory.name}.old-{os.getpid()}"
-        shutil.rmtree(old, ignore_errors=True)
-        os.rename(directory, old)
+@contextlib.contextmanager
+def locked(directory: Path) -> Iterator[None]:
+    """One writer at a time per store (``laborkg add``): an exclusive ``flock`` on the directory itself,
+    waited for (nothing is written for it, so a refused addition still leaves every file as it was)."""
+    fd = os.open(directory, os.O_RDONLY)
+    try:
         try:
-            os.rename(new, directory)
-        except BaseException:
-            os.rename(old, directory)
-            raise
-        with contextlib.suppress(OSError):
-            shutil.rmtree(old)
-    else:
-        os.rename(new, directory)
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            waiting = f"{directory}: another laborkg add is writing to this store; waiting for it"
+            sys.stderr.write(f"laborkg: {waiting}\n")
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
