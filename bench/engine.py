@@ -48,7 +48,7 @@ def whole_process(runs: int, env: dict) -> dict:
     for name, cmd in commands.items():
         subprocess.run(cmd, env=env, check=True, capture_output=True)  # warm: the store is built, caches hot
         times = []
-        for i in range(runs):  # interleaved would be fairer; each command alone keeps the page cache steady
+        for _ in range(runs):
             t = time.perf_counter()
             subprocess.run(cmd, env=env, check=True, capture_output=True)
             times.append(time.perf_counter() - t)
@@ -94,9 +94,7 @@ def per_query(repeat: int) -> list[dict]:
         ox_t = median_seconds(raw_run, repeat)
         rd = median_seconds(lambda n=name, p=params: reference.query(n, p, timeout=None), max(3, repeat // 3))
         rows.append({"query": name, "laborkg": lk, "limit": lk_limit, "oxigraph": ox_t, "rdflib": rd})
-        say(
-            f"{name}: laborkg {lk * 1000:.2f} ms, raw pyoxigraph {ox_t * 1000:.2f} ms, rdflib {rd * 1000:.1f} ms"
-        )
+        say(f"{name}: laborkg {lk * 1e3:.2f} ms, raw pyoxigraph {ox_t * 1e3:.2f} ms, rdflib {rd * 1e3:.1f} ms")
     return rows
 
 
@@ -104,8 +102,8 @@ def report(proc: dict, rows: list[dict], args) -> str:
     lk = proc["laborkg query agencies-lost-support"]
     rd = proc["python -c 'import rdflib'"]
     lines = [
-        f"Shipped graph, one run ({time.strftime('%Y-%m-%d')}, `python bench/engine.py --repeat {args.repeat} "
-        f"--runs {args.runs}`); medians; load average at start {os.getloadavg()[0]:.2f}.",
+        f"Shipped graph, one run ({time.strftime('%Y-%m-%d')}, `python bench/engine.py --repeat "
+        f"{args.repeat} --runs {args.runs}`); medians; load average at start {os.getloadavg()[0]:.2f}.",
         "",
         "| whole process | median | ratio to `import rdflib` |",
         "|---|---|---|",

@@ -83,8 +83,8 @@ def build_unvalidated(store: Path, files: list[Path]) -> dict:
     import multiprocessing as mp
 
     from laborkg.backends import oxigraph as store_module
-    from laborkg.store.build import build
     from laborkg.pipeline.validate import ValidationReport
+    from laborkg.store.build import build
 
     ctx = mp.get_context("fork")
     procs = [ctx.Process(target=_closure, args=([str(f) for f in files], v)) for v in (False, True)]

@@ -126,7 +126,8 @@ def example_params(query) -> dict[str, str]:
 
 def with_values(text: str, values: dict) -> str:
     """``text`` with ``VALUES (?a ?b) { (A B) }`` at the start of its outermost WHERE group."""
-    from laborkg.query.rewrite import mask as _mask, outer as _outer
+    from laborkg.query.rewrite import mask as _mask
+    from laborkg.query.rewrite import outer as _outer
 
     if not values:
         return text
@@ -139,9 +140,9 @@ def with_values(text: str, values: dict) -> str:
 
 
 def build_mix(store_dir: Path) -> list[dict]:
-    from laborkg.query import catalogue as queries
-    from laborkg.namespace import sparql_prologue
     from laborkg.backends.oxigraph import open_store
+    from laborkg.namespace import sparql_prologue
+    from laborkg.query import catalogue as queries
 
     try:  # how laborkg binds parameters for a remote endpoint (the SPARQL protocol has no bindings)
         from laborkg.query.rewrite import bind_parameters as bind

@@ -197,8 +197,8 @@ def task_reason_validation(spec):
 def task_validate(spec):
     from rdflib import Graph
 
-    from laborkg.store.build import validate_closure
     from laborkg.pipeline.validate import validate
+    from laborkg.store.build import validate_closure
 
     nt = _cached(spec, "validation")
     g = Graph()
@@ -262,10 +262,10 @@ def _raw_runner(store):
     import pyoxigraph as ox
     from rdflib import URIRef
 
-    from laborkg.query import catalogue as queries
-    from laborkg.namespace import sparql_prologue
-    from laborkg.query.rewrite import project_parameters
     from laborkg.backends.terms import to_oxigraph
+    from laborkg.namespace import sparql_prologue
+    from laborkg.query import catalogue as queries
+    from laborkg.query.rewrite import project_parameters
 
     def run(name, params):
         text, _ = project_parameters(queries.get(name).text, params)

@@ -22,6 +22,7 @@ def test_readme_starts_with_the_two_commands():
 def test_ci_runs_the_readme_test_command():
     ci = (paths.ROOT / ".ci" / "run").read_text()
     assert "./scripts/test" in ci and "set -e" in ci
+    assert "./scripts/lint" in ci, ".ci/run runs scripts/lint too"
 
 
 def test_readme_catalogue_is_generated_from_the_headers():

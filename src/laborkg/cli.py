@@ -53,12 +53,9 @@ class _VersionAction(argparse.Action):
 
 
 def _version() -> str:
-    from importlib import metadata
+    from laborkg.versions import installed_version
 
-    try:
-        return metadata.version("laborkg")
-    except metadata.PackageNotFoundError:
-        return "unknown"
+    return installed_version("laborkg")
 
 
 def _graph_options(p: argparse.ArgumentParser) -> None:
@@ -546,17 +543,7 @@ def cmd_docs(args, out) -> int:
 def cmd_queries(args, out) -> int:
     cat = q.catalogue()
     if args.format == "json":
-        data = [
-            {
-                "name": x.name,
-                "summary": x.summary,
-                "description": x.description,
-                "tags": x.tags,
-                "params": [vars(p) for p in x.params],
-                "examples": x.examples,
-            }
-            for x in cat.values()
-        ]
+        data = q.catalogue_json()
         out.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
         return 0
     if args.format == "markdown":

@@ -165,7 +165,7 @@ class Store(ABC):
             graph.add(triple)
         return graph
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027 - a no-op unless a backend holds something to release
         """Release the store (a no-op where there is nothing to release)."""
 
     def __enter__(self):

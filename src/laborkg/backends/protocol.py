@@ -1,4 +1,4 @@
-"""The SPARQL 1.1 Protocol from the client side: HTTP requests with urllib, and answers parsed into rdflib terms."""
+"""The SPARQL 1.1 Protocol from the client side: HTTP requests (urllib), answers parsed into rdflib terms."""
 
 from __future__ import annotations
 

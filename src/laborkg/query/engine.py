@@ -9,13 +9,11 @@ from __future__ import annotations
 
 import functools
 import multiprocessing as mp
-import pickle
 import re
 import threading
-import traceback
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rdflib import Graph, URIRef, Variable
 from rdflib.query import ResultRow
@@ -23,6 +21,7 @@ from rdflib.query import ResultRow
 if TYPE_CHECKING:  # rdflib's SPARQL parser costs ~60 ms to import: loaded when a query is parsed
     from rdflib.plugins.sparql.sparql import Query
 
+from laborkg.envelope import seal, unseal
 from laborkg.errors import LaborKGError, QueryError
 from laborkg.namespace import bind_prefixes, sparql_prologue
 from laborkg.query.guard import check
@@ -181,33 +180,21 @@ _parse_cached = functools.lru_cache(maxsize=128)(_parse)
 
 def _evaluate(graph: Graph, query: Query, bindings: dict | None) -> Answer:
     result = graph.query(query, initBindings=bindings or {})
+    solutions: list[Any] = list(result) if result.type != "ASK" else []
     if result.type == "SELECT":
-        names = [str(v) for v in result.vars]
-        return Answer("select", vars=names, rows=[tuple(row) for row in result])
+        names = [str(v) for v in result.vars or ()]
+        return Answer("select", vars=names, rows=[tuple(row) for row in solutions])
     if result.type == "ASK":
         return Answer("ask", boolean=bool(result.askAnswer))
     g = bind_prefixes(Graph())
-    for t in result.graph if result.graph is not None else result:
+    for t in result.graph if result.graph is not None else solutions:
         g.add(t)
     return Answer("graph", graph=g)
 
 
 def _child(conn, fn) -> None:
     try:
-        answer = fn()
-        if getattr(answer, "graph", None) is not None:  # graphs travel as N-Triples
-            payload = ("graph", answer.graph.serialize(format="nt"))
-        else:
-            payload = ("answer", answer)
-        conn.send_bytes(pickle.dumps(payload))
-    except BaseException as exc:  # noqa: BLE001 - everything goes back to the parent as one line
-        if isinstance(exc, LaborKGError):
-            conn.send_bytes(pickle.dumps(("laborkg", str(exc))))
-        else:
-            detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-            conn.send_bytes(
-                pickle.dumps(("error", f"{type(exc).__name__}: {detail}", traceback.format_exc()))
-            )
+        conn.send_bytes(seal(fn))
     finally:
         conn.close()
 
@@ -227,7 +214,7 @@ def run_limited(fn: Callable[[], Answer], timeout: float | None) -> Answer:
         if not receiver.poll(timeout):
             raise QueryTimeout(f"the query ran longer than its time limit of {timeout:g} s and was stopped")
         try:
-            payload = pickle.loads(receiver.recv_bytes())
+            data = receiver.recv_bytes()
         except EOFError:
             raise LaborKGError("the query process ended without an answer") from None
     finally:
@@ -235,15 +222,7 @@ def run_limited(fn: Callable[[], Answer], timeout: float | None) -> Answer:
             proc.kill()
         proc.join()
         receiver.close()
-    if payload[0] == "laborkg":
-        raise QueryError(payload[1])
-    if payload[0] == "error":
-        raise QueryError(f"the query failed: {payload[1]}")
-    if payload[0] == "graph":
-        g = bind_prefixes(Graph())
-        g.parse(data=payload[1], format="nt")
-        return Answer("graph", graph=g)
-    return payload[1]
+    return unseal(data)
 
 
 def execute(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -108,11 +107,6 @@ def project_parameters(text: str, names: Iterable[str]) -> tuple[str, list[str]]
     for pos, piece in sorted(inserts, reverse=True):
         text = text[:pos] + piece + text[pos:]
     return text, missing
-
-
-@functools.lru_cache(maxsize=256)
-def _project_cached(text: str, names: tuple[str, ...]) -> tuple[str, list[str]]:
-    return project_parameters(text, names)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -50,18 +50,14 @@ from laborkg.server.protocol import (
 )
 from laborkg.server.static import PAGES
 from laborkg.server.tables import LOCAL, catalogue_json, table_json
+from laborkg.versions import installed_version
 
 T = TypeVar("T")
 
 
 def version() -> str:
     """laborkg's version (the Server header, /status)."""
-    from importlib import metadata
-
-    try:
-        return metadata.version("laborkg")
-    except metadata.PackageNotFoundError:
-        return "unknown"
+    return installed_version("laborkg")
 
 
 @dataclass

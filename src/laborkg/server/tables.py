@@ -12,7 +12,7 @@ from rdflib import BNode, Graph, URIRef
 
 from laborkg.namespace import LKC, LKG, LKR
 from laborkg.query import render
-from laborkg.query.catalogue import PackagedQuery
+from laborkg.query.catalogue import PackagedQuery, query_json
 from laborkg.query.engine import Answer
 
 LOCAL = re.compile(r"[A-Za-z0-9][A-Za-z0-9._~/-]{0,300}")
@@ -92,16 +92,4 @@ def table_json(answer: Answer, graph: Graph, lang: str = "en", title: str | None
 
 def catalogue_json(queries: Iterable[PackagedQuery]) -> list[dict]:
     """/queries as JSON: each packaged query with its parameters, examples, text and link."""
-    return [
-        {
-            "name": x.name,
-            "summary": x.summary,
-            "description": x.description,
-            "tags": x.tags,
-            "params": [vars(p) for p in x.params],
-            "examples": x.examples,
-            "href": f"/queries/{x.name}",
-            "text": x.text,
-        }
-        for x in queries
-    ]
+    return [{**query_json(x), "href": f"/queries/{x.name}", "text": x.text} for x in queries]

@@ -12,27 +12,9 @@ from typing import Any
 from rdflib import Graph, URIRef
 
 from laborkg.backends.base import Bound, Store
-from laborkg.errors import LaborKGError, QueryError
-from laborkg.namespace import bind_prefixes
+from laborkg.envelope import seal, unseal
+from laborkg.errors import LaborKGError
 from laborkg.query.engine import DEFAULT_TIMEOUT, Answer, QueryTimeout
-
-
-def portable(result) -> tuple[str, Any]:
-    """A result as a worker sends it back: graphs as N-Triples text, everything else as it is."""
-    if isinstance(result, Graph):
-        return "graph", result.serialize(format="nt")
-    if isinstance(result, Answer) and result.kind == "graph":
-        return "graph-answer", (result.graph if result.graph is not None else Graph()).serialize(format="nt")
-    return "value", result
-
-
-def restore(kind: str, data):
-    """The result :func:`portable` packed."""
-    if kind == "value":
-        return data
-    graph = bind_prefixes(Graph())
-    graph.parse(data=data, format="nt")
-    return graph if kind == "graph" else Answer("graph", graph=graph)
 
 
 def close_inherited_sockets(keep: int) -> None:
@@ -83,13 +65,7 @@ def work(conn, store: Store) -> None:
             method, args = pickle.loads(conn.recv_bytes())
         except (EOFError, OSError):
             os._exit(0)
-        try:
-            data = pickle.dumps(("ok", *portable(call(store, method, args))))
-        except LaborKGError as exc:
-            data = pickle.dumps(("laborkg", str(exc)))
-        except Exception as exc:  # noqa: BLE001 - everything goes back to the server as one line
-            detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-            data = pickle.dumps(("error", f"{type(exc).__name__}: {detail}"))
+        data = seal(lambda: call(store, method, args))  # noqa: B023 - called at once, in this iteration
         try:
             conn.send_bytes(data)
         except OSError:
@@ -181,7 +157,7 @@ class Workers:
                 raise QueryTimeout(
                     f"the query ran longer than its time limit of {timeout:g} s and was stopped"
                 )
-            payload = pickle.loads(worker.conn.recv_bytes())
+            data = worker.conn.recv_bytes()
             healthy = True
         except (EOFError, OSError):
             raise LaborKGError("the query process ended without an answer") from None
@@ -197,11 +173,7 @@ class Workers:
                 self._retire(worker)
                 if not self.closed:
                     self._put(self._start())
-        if payload[0] == "laborkg":
-            raise QueryError(payload[1])
-        if payload[0] == "error":
-            raise QueryError(f"the query failed: {payload[1]}")
-        return restore(payload[1], payload[2])
+        return unseal(data)
 
     def close(self) -> None:
         self.closed = True
