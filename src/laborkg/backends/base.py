@@ -13,7 +13,6 @@ from laborkg.namespace import LKG, LKP, bind_prefixes
 from laborkg.query import catalogue as _queries
 from laborkg.query.catalogue import check_iri
 from laborkg.query.engine import DEFAULT_TIMEOUT, Answer, prepare
-from laborkg.query.guard import check
 
 _LABEL_PROPERTIES = (RDFS.label, LKG.acronym, SKOS.notation)
 _PASSAGE_PROPERTIES = (LKG.inDocument, LKG.quote)
@@ -65,6 +64,8 @@ class Store(ABC):
     def check(self, text: str, allow_service: Iterable[str] = ()) -> str:
         """The text to run for an ad-hoc query, or :class:`QueryError` (malformed, an update, SERVICE not
         in ``allow_service``); what runs is exactly the text returned."""
+        from laborkg.query.guard import check
+
         checked = check(text, allow_service)  # read as the grammar (and Oxigraph) reads it
         prepare(checked, allow_service)  # and parsed by rdflib: a second line of defence, and syntax errors
         return checked

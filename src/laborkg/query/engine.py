@@ -24,7 +24,6 @@ if TYPE_CHECKING:  # rdflib's SPARQL parser costs ~60 ms to import: loaded when 
 from laborkg.envelope import seal, unseal
 from laborkg.errors import LaborKGError, QueryError
 from laborkg.namespace import bind_prefixes, sparql_prologue
-from laborkg.query.guard import check
 
 DEFAULT_TIMEOUT = 30.0
 
@@ -103,6 +102,8 @@ def prepare(text: str, allow_service: Iterable[str] = (), with_prologue: bool = 
     unless its endpoint is one of ``allow_service``. The parse of a text is cached (never its refusal:
     SERVICE is checked on every call); the returned query is shared, so callers must not change it.
     The parse is of ``check(text)``, the text that must run (:func:`laborkg.query.guard.check`)."""
+    from laborkg.query.guard import check  # here: the query command (packaged queries) never needs it
+
     text = check(text, allow_service, prefixes=None if with_prologue else {})
     full = (sparql_prologue() if with_prologue else "") + text
     query = (_parse_cached if len(full) <= CACHED_TEXT else _parse)(full, len(full) - len(text))
@@ -137,6 +138,8 @@ def is_update(text: str) -> bool:
     from laborkg.query.guard import READ_ONLY
 
     try:
+        from laborkg.query.guard import check
+
         check(text)
     except QueryError as exc:
         if str(exc) == READ_ONLY:
