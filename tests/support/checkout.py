@@ -3,7 +3,8 @@
 At the start of a session (the xdist controller's, or the only one) every file of the git checkout is
 listed with its size and modification time: tracked, untracked and ignored files alike (``test-artifacts/``
 is ignored by git, and must stay empty too), except what running Python and pytest leaves (``.venv``,
-``__pycache__``, ``.pytest_cache``, ``.ruff_cache``, ``*.egg-info``). At the end the list is taken again; any
+``__pycache__``, ``.pytest_cache``, ``.ruff_cache``, ``.mypy_cache``, ``*.egg-info``). At the end the list is
+taken again; any
 file created, removed or changed fails the session (exit status 1) with the paths. Editing the checkout
 while the tests run trips it as well: the message says so.
 """
@@ -16,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-IGNORED_PARTS = {".venv", "__pycache__", ".pytest_cache", ".ruff_cache", ".git"}
+IGNORED_PARTS = {".venv", "__pycache__", ".pytest_cache", ".ruff_cache", ".mypy_cache", ".git"}
 
 Snapshot = dict[str, tuple[int, int]]
 
