@@ -94,7 +94,7 @@ def per_query(repeat: int) -> list[dict]:
         ox_t = median_seconds(raw_run, repeat)
         rd = median_seconds(lambda n=name, p=params: reference.query(n, p, timeout=None), max(3, repeat // 3))
         rows.append({"query": name, "laborkg": lk, "limit": lk_limit, "oxigraph": ox_t, "rdflib": rd})
-        say(f"{name}: laborkg {lk * 1e3:.2f} ms, raw pyoxigraph {ox_t * 1e3:.2f} ms, rdflib {rd * 1e3:.1f} ms")
+        say(f"{name}: laborkg {lk * 1e3:.2f} ms, pyoxigraph {ox_t * 1e3:.2f} ms, rdflib {rd * 1e3:.1f} ms")
     return rows
 
 
