@@ -50,15 +50,20 @@ class PackagedQuery:
         known = ", ".join(p.name for p in self.params) or "none"
         raise QueryError(f"query {self.name!r} has no parameter {name!r} (parameters: {known})")
 
-    @functools.cached_property
+    @property
     def concatenations(self) -> dict[str, str]:
         """The columns this query fills with ``GROUP_CONCAT(… ; separator=S) AS ?v``: {v: S}."""
-        return {m.group(3): m.group(2) if m.group(1) else " " for m in _CONCAT.finditer(self.text)}
+        return dict(_concatenations(self.text))
 
 
 _CONCAT = re.compile(
     r"GROUP_CONCAT\s*\((?:[^()]|\([^()]*\))*?(;\s*separator\s*=\s*\"([^\"]*)\")?\s*\)\s*AS\s*[?$](\w+)", re.I
 )
+
+
+@functools.lru_cache(maxsize=256)
+def _concatenations(text: str) -> tuple[tuple[str, str], ...]:
+    return tuple((m.group(3), m.group(2) if m.group(1) else " ") for m in _CONCAT.finditer(text))
 
 
 def canonical(answer: Answer, query: PackagedQuery) -> Answer:
