@@ -1,0 +1,232 @@
+"""USDOL Findings XML: verified reading, provenance round-trip, countries, values, inventory in sync."""
+
+from __future__ import annotations
+
+import os
+import random
+import shutil
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from rdflib import Literal
+from rdflib.namespace import RDF, RDFS, SKOS
+
+from laborkg import paths
+from laborkg.errors import InputError
+from laborkg.ingest import findings as f
+from laborkg.namespace import LKG, LKR
+
+FINDINGS = Path(paths.ROOT).parent / "shared" / "findings"
+
+if not FINDINGS.is_dir():
+    if os.environ.get("CI"):
+        pytest.fail(f"{FINDINGS} is missing and CI is set: the findings data must be provided", pytrace=False)
+    pytest.skip(f"{FINDINGS} is absent (USDOL findings XML, never committed)", allow_module_level=True)
+
+
+@pytest.fixture(scope="module")
+def loaded():
+    return [f.load(p) for p in f.find_files(FINDINGS)]
+
+
+@pytest.fixture(scope="module")
+def sample():
+    """Two reporting years, chosen at random (seed printed), ingested."""
+    seed = random.randrange(2**32)
+    print(f"findings sample seed: {seed}")
+    rng = random.Random(seed)
+    years = sorted(rng.sample(f.YEARS, 2))
+    g, report = f.ingest(FINDINGS, years)
+    return rng, years, g, report
+
+
+def _copy(tmp_path: Path, year: int) -> Path:
+    dst = tmp_path / f.file_name(year)
+    shutil.copyfile(FINDINGS / f.file_name(year), dst)
+    dst.chmod(0o644)
+    return dst
+
+
+def test_the_nine_files_match_their_known_hashes():
+    for p in f.find_files(FINDINGS):
+        ff, _ = f.verify(p)
+        assert ff.sha256 == f.KNOWN_SHA256[ff.year]
+
+
+def test_a_file_with_one_byte_changed_is_refused(tmp_path):
+    p = _copy(tmp_path, 2016)
+    data = bytearray(p.read_bytes())
+    i = data.index(b"<Name>") + 6
+    data[i] ^= 0x20
+    p.write_bytes(bytes(data))
+    with pytest.raises(InputError) as exc:
+        f.read(p)
+    assert "\n" not in str(exc.value) and "SHA-256" in str(exc.value)
+    with pytest.raises(InputError):
+        f.ingest(tmp_path, [2016])
+
+
+def test_malformed_xml_is_refused_and_nothing_is_produced(tmp_path, monkeypatch):
+    p = _copy(tmp_path, 2014)
+    data = p.read_bytes()
+    truncated = data[: len(data) // 2]
+    p.write_bytes(truncated)
+    monkeypatch.setitem(f.KNOWN_SHA256, 2014, __import__("hashlib").sha256(truncated).hexdigest())
+    produced = []
+    with pytest.raises(InputError) as exc:
+        produced.extend(f.read(p))
+    assert produced == []
+    assert "malformed XML" in str(exc.value) and "\n" not in str(exc.value)
+
+
+def test_doctype_and_entities_are_refused():
+    bomb = b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]><Countries>&a;</Countries>'
+    with pytest.raises(InputError, match="DOCTYPE"):
+        f.parse_bytes(bomb, "bomb.xml")
+
+
+def test_provenance_round_trip(sample):
+    """Random cited texts are read back from the cited file, record and path."""
+    rng, years, g, _ = sample
+    cited = sorted(set(g.subjects(RDF.type, LKG.ElementValue)))
+    assert cited
+    roots = {y: f.load(FINDINGS / f.file_name(y))[1] for y in years}
+    for ev in rng.sample(cited, min(300, len(cited))):
+        file_node = g.value(ev, LKG.inDocument)
+        record = g.value(ev, LKG.countryRecord)
+        assert g.value(record, LKG.inFile) == file_node
+        year = int(g.value(file_node, LKG.reportingYear))
+        assert str(g.value(file_node, LKG.sha256)) == f.KNOWN_SHA256[year]
+        pos = int(g.value(record, LKG.recordPosition))
+        el = roots[year].findall("Country")[pos - 1].find(str(g.value(ev, LKG.elementPath)))
+        assert el is not None and el.text == str(g.value(ev, LKG.quote)), ev
+
+
+def test_every_observation_value_is_read_from_its_cited_text(sample):
+    rng, _, g, _ = sample
+    observations = sorted(set(g.subjects(RDF.type, LKG.Observation)))
+    for obs in rng.sample(observations, min(300, len(observations))):
+        sources = [
+            s for s in g.objects(obs, LKG.source) if not str(g.value(s, LKG.elementPath)).endswith("Name[1]")
+        ]
+        assert len(sources) == 1, obs
+        text = str(g.value(sources[0], LKG.quote))
+        if (v := g.value(obs, LKG.value)) is not None:
+            assert Decimal(text.strip().replace(",", "")) in (v.toPython(), v.toPython() / 100), obs
+        elif (b := g.value(obs, LKG.booleanValue)) is not None:
+            assert text.strip() == ("Yes" if b.toPython() else "No")
+        else:
+            assert str(g.value(obs, LKG.valueNote)) == text.strip() in f.STATES
+
+
+def test_report_counts_every_value(sample):
+    _, years, _, report = sample
+    for y in years:
+        assert report.read[y] == report.mapped[y] + report.skipped[y] > 0
+        assert report.mapped[y] > 1000
+
+
+@pytest.mark.parametrize(
+    "spellings, alpha3",
+    [
+        (["Gambia", "Gambia, The", "The Gambia"], "GMB"),
+        (["Swaziland", "Eswatini"], "SWZ"),
+        (["Macedonia", "North Macedonia"], "MKD"),
+        (["Burma"], "MMR"),
+        (["Turkey", "Turkey (Türkiye)"], "TUR"),
+        (["Moldova", "Moldova, Republic of"], "MDA"),
+        (
+            [
+                "Saint Helena, Ascension, and Tristan da Cunha",
+                "Saint Helena, Ascensión, and Tristán da Cunha",
+            ],
+            "SHN",
+        ),
+        (["West Bank & Gaza Strip", "West Bank and the Gaza Strip"], "PSE"),
+        (["Mexico"], "MEX"),
+    ],
+)
+def test_spellings_reconcile_to_one_country(spellings, alpha3, loaded):
+    names = {rec.name for ff, root in loaded for rec, _ in f.records(ff, root)}
+    assert set(spellings) <= names, "every spelling tested occurs in the files"
+    countries = {f.reconcile(s) for s in spellings}
+    assert len({c.iri for c in countries}) == 1
+    assert {c.alpha3 for c in countries} == {alpha3}
+
+
+def test_every_name_in_the_files_reconciles_and_kosovo_gets_no_code(loaded):
+    countries = {f.reconcile(rec.name) for ff, root in loaded for rec, _ in f.records(ff, root)}
+    assert f.reconcile("Kosovo").alpha2 is None
+    assert len({c.iri for c in countries}) == len({c.name for c in countries})
+    coded = [c.alpha3 for c in countries if c.alpha3]
+    assert len(coded) == len(set(coded)), "two entities share an ISO code"
+
+
+def test_mexico_is_the_curated_entity(data_graph):
+    g, _ = f.ingest(FINDINGS, [2022], ["Mexico"])
+    assert f.reconcile("Mexico").iri == LKR.mexico
+    assert (LKR.mexico, RDF.type, LKG.Country) in data_graph
+    assert (LKR.mexico, LKG.iso3166Alpha3, Literal("MEX")) in g
+    inspectors = LKR["obs-usdol-findings-2022-mexico-number-of-labor-inspectors"]
+    assert g.value(inspectors, LKG.value).toPython() == Decimal(529)
+    assert g.value(inspectors, LKG.indicator) == LKR["indicator-number-of-labor-inspectors"]
+    collected = LKR["obs-usdol-findings-2022-mexico-number-of-child-labor-penalties-collected"]
+    assert str(g.value(collected, LKG.valueNote)) == "Unknown" and g.value(collected, LKG.value) is None
+    assert len(set(g.subjects(RDF.type, LKG.Country))) == 1
+
+
+def test_other_spellings_become_alternative_labels():
+    g, _ = f.ingest(FINDINGS, [2021, 2022], ["Turkey"])
+    turkey = LKR.turkey
+    assert str(g.value(turkey, RDFS.label)) == "Turkey"
+    assert {str(o) for o in g.objects(turkey, SKOS.altLabel)} == {"Turkey (Türkiye)"}
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [("1,234", Decimal(1234)), ("1,658,234", Decimal(1658234)), ("529", Decimal(529)), ("0", Decimal(0))],
+)
+def test_numbers_are_exact(text, expected):
+    assert f.parse_number(text).number == expected
+
+
+@pytest.mark.parametrize("text", ["N/A", "Unknown", "Unavailable", " N/A "])
+def test_states_are_explicit_never_zero(text):
+    for parsed in (f.parse_number(text), f.parse_boolean(text), f.parse_percent(text, 2020)):
+        assert parsed.state == text.strip() and parsed.number is None and parsed.boolean is None
+
+
+def test_yes_no_are_booleans_and_free_text_is_not_a_value():
+    assert f.parse_boolean("Yes").boolean is True and f.parse_boolean(" No").boolean is False
+    assert f.parse_boolean("Maybe") is None and f.parse_number("about 12") is None
+
+
+@pytest.mark.parametrize(
+    "text, year, percent, noted",
+    [
+        ("99.3", 2015, Decimal("99.3"), False),
+        ("0.609", 2016, Decimal("60.9"), False),
+        ("1.027", 2022, Decimal("102.7"), False),
+        ("1", 2020, Decimal(100), True),
+        ("4.5", 2022, Decimal("4.5"), True),
+        ("1", 2014, Decimal(1), False),
+    ],
+)
+def test_percentages_are_on_one_scale(text, year, percent, noted):
+    p = f.parse_percent(text, year)
+    assert p.number == percent and (p.note is not None) == noted
+
+
+def test_inventory_table_is_in_sync_with_the_data(loaded):
+    inv = f.inventory(loaded)
+    assert len(inv) == 312
+    assert sum(1 for ys in inv.values() if len(ys) == 9) == 25
+    doc = (Path(paths.ROOT) / "docs" / "findings.md").read_text(encoding="utf-8")
+    start, end = "<!-- inventory:start -->\n", "<!-- inventory:end -->"
+    assert doc[doc.index(start) + len(start) : doc.index(end)] == f.inventory_markdown(inv)
+
+
+def test_an_unknown_element_path_is_an_error():
+    with pytest.raises(InputError, match="unknown element path"):
+        f.status("Country/Something_New")
