@@ -10,7 +10,7 @@ import xml.etree.ElementTree as ET
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 
 import pycountry
@@ -185,39 +185,55 @@ def find_files(directory: Path | str, years: Iterable[int] = YEARS) -> list[Path
 # Values as data
 # --------------------------------------------------------------------------------------------
 
-#: Texts that stand for no figure, kept as explicit states (lkg:valueNote), never as 0.
-STATES = {"N/A", "Unknown", "Unavailable", "MTC"}
+#: Texts that stand for no figure, kept verbatim as explicit states (lkg:valueNote), never as 0.
+#: "Unknown*" carries a footnote mark whose note the XML does not include; "MTC" (2017) is unexplained.
+STATES = {"N/A", "Not Applicable", "Unknown", "Unknown*", "Unavailable", "MTC", "None"}
 
 
 @dataclass(frozen=True)
 class Parsed:
-    """A value as data: a number, a boolean or an explicit state, with a note where it was ambiguous."""
+    """A value as data: a number, a boolean or an explicit state, with a note where it was ambiguous
+    or carried more than the figure (a footnote mark, "million"), and ``usd`` when written with "$"."""
 
     number: Decimal | None = None
     boolean: bool | None = None
     state: str | None = None
     note: str | None = None
+    usd: bool = False
+
+
+_NUMBER = re.compile(
+    r"(?P<usd>\$)?\s*(?P<n>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+    r"(?P<million>\s*[Mm]illion)?\s*(?P<mark>[*†‡]+)?"
+)
 
 
 def parse_number(text: str) -> Parsed | None:
-    """``"1,234"`` -> 1234 (exact); states kept; None if the text is not a number or a state."""
+    """``"1,234"`` -> 1234, ``"$4.5 million"`` -> 4500000 (exact decimals); a trailing footnote mark
+    (*, †, ‡: its note is not in the XML) is noted; states kept; None if not a number or a state."""
     t = text.strip()
     if t in STATES:
         return Parsed(state=t)
-    if not re.fullmatch(r"-?\d{1,3}(,\d{3})+(\.\d+)?|-?\d+(\.\d+)?", t):
+    m = _NUMBER.fullmatch(t)
+    if not m:
         return None
-    try:
-        return Parsed(number=Decimal(t.replace(",", "")))
-    except InvalidOperation:
-        return None
+    n = Decimal(m["n"].replace(",", ""))
+    notes = []
+    if m["million"]:
+        n *= 1_000_000
+        notes.append(f"written '{t}'; 'million' multiplied out, the figure is as rounded as written")
+    if m["mark"]:
+        notes.append(f"footnote mark '{m['mark']}' in the source; the XML does not include its note")
+    return Parsed(number=n, note="; ".join(notes) or None, usd=bool(m["usd"]))
 
 
 def parse_boolean(text: str) -> Parsed | None:
-    """``"Yes"``/``"No"`` -> booleans; states kept; None otherwise."""
+    """``"Yes"``/``"No"`` (any case) -> booleans; states kept; None otherwise (a number is not read
+    as a boolean)."""
     t = text.strip()
     if t in STATES:
         return Parsed(state=t)
-    return {"Yes": Parsed(boolean=True), "No": Parsed(boolean=False)}.get(t)
+    return {"yes": Parsed(boolean=True), "no": Parsed(boolean=False)}.get(t.lower())
 
 
 def parse_percent(text: str, year: int) -> Parsed | None:
@@ -228,19 +244,19 @@ def parse_percent(text: str, year: int) -> Parsed | None:
     p = parse_number(text.rstrip().rstrip("%"))
     if p is None or p.number is None:
         return p
-    n = p.number
+    if p.usd or "million" in (p.note or ""):
+        return None
+    n, notes = p.number, [p.note] if p.note else []
     if year <= 2015 or text.strip().endswith("%"):
-        return Parsed(number=n)
-    if n >= 2:
-        return Parsed(
-            number=n, note=f"'{text.strip()}' is written as a percent among fractions; kept as written"
-        )
-    pct = (n * 100).normalize()
-    if n == 1:
-        return Parsed(
-            number=pct, note="'1' is ambiguous (1 percent or the fraction 1); read as the fraction 1"
-        )
-    return Parsed(number=pct)
+        pct = n
+    elif n >= 2:
+        pct = n
+        notes.append(f"'{text.strip()}' is written as a percent among fractions; kept as written")
+    else:
+        pct = n * 100
+        if n == 1:
+            notes.append("'1' is ambiguous (1 percent or the fraction 1); read as the fraction 1")
+    return Parsed(number=pct, note="; ".join(notes) or None)
 
 
 # --------------------------------------------------------------------------------------------
@@ -540,11 +556,25 @@ def inventory_markdown(inv: dict[str, set[int]]) -> str:
 
 @dataclass
 class Report:
-    """Values read, mapped and skipped (not mapped) per reporting year."""
+    """Values read per reporting year: mapped, not mapped (their path is in the not-mapped table) and
+    unreadable (a mapped path whose text is not a value of its kind, e.g. a count where Yes/No is
+    expected); skipped = not mapped + unreadable."""
 
     read: dict[int, int] = field(default_factory=lambda: defaultdict(int))
     mapped: dict[int, int] = field(default_factory=lambda: defaultdict(int))
-    skipped: dict[int, int] = field(default_factory=lambda: defaultdict(int))
+    not_mapped: dict[int, int] = field(default_factory=lambda: defaultdict(int))
+    unreadable: dict[int, int] = field(default_factory=lambda: defaultdict(int))
+
+    def skipped(self, year: int) -> int:
+        return self.not_mapped[year] + self.unreadable[year]
+
+    def lines(self) -> list[str]:
+        """One line per year: read, mapped, skipped (not mapped, unreadable)."""
+        return [
+            f"{y}: {self.read[y]} read, {self.mapped[y]} mapped, {self.skipped(y)} skipped "
+            f"({self.not_mapped[y]} not mapped, {self.unreadable[y]} unreadable)"
+            for y in sorted(self.read)
+        ]
 
 
 def _year(y: int) -> Literal:
@@ -569,7 +599,7 @@ def _provenance(g: Graph, v: Value) -> URIRef:
 
 
 def _parse(kind: str, v: Value) -> Parsed | None:
-    if kind == "boolean":
+    if kind in ("boolean", "good"):
         return parse_boolean(v.text)
     if kind == "percent":
         return parse_percent(v.text, v.record.file.year)
@@ -588,6 +618,8 @@ def _observation(g: Graph, obs: URIRef, target: Target, country: Country, v: Val
         g.add((obs, LKG.value, Literal(p.number, datatype=XSD.decimal)))
         if target.kind in ("count", "percent"):
             g.add((obs, LKG.unit, LKC["unit-count" if target.kind == "count" else "unit-percent"]))
+        elif p.usd:
+            g.add((obs, LKG.unit, LKC.USD))
     elif p.boolean is not None:
         g.add((obs, LKG.booleanValue, Literal(p.boolean)))
     else:
@@ -664,8 +696,10 @@ def map_record(g: Graph, rec: Record, vals: list[Value], report: Report) -> None
             ok = _observation(g, obs, t, country, v)
         if ok:
             report.mapped[year] += 1
+        elif t is None:
+            report.not_mapped[year] += 1
         else:
-            report.skipped[year] += 1
+            report.unreadable[year] += 1
 
 
 def ingest(
