@@ -280,3 +280,42 @@ def test_inventory_table_is_in_sync_with_the_data(loaded):
 def test_an_unknown_element_path_is_an_error():
     with pytest.raises(InputError, match="unknown element path"):
         f.status("Country/Something_New")
+
+
+def test_cli_writes_ntriples_with_progress(tmp_path, capsys):
+    from laborkg.cli import main
+
+    target = tmp_path / "mx.nt"
+    args = ["ingest", "findings", "--from", str(FINDINGS), "--years", "2021-2022", "--country", "Mexico"]
+    assert main([*args, "-o", str(target)]) == 0
+    captured = capsys.readouterr()
+    assert [line.split(":")[1].strip() for line in captured.err.splitlines()] == [
+        "findings 2021",
+        "findings 2022",
+    ]
+    g = __import__("rdflib").Graph().parse(target, format="nt")
+    assert (LKR.mexico, LKG.iso3166Alpha2, Literal("MX")) in g
+    assert target.read_text(encoding="utf-8").splitlines() == sorted(
+        target.read_text(encoding="utf-8").splitlines()
+    )
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [["--years", "2013-2022"], ["--years", "2022", "--country", "Atlantis"], ["--from-copy"]],
+)
+def test_cli_bad_input_is_one_line_exit_2_and_nothing_written(extra, tmp_path, capsys):
+    from laborkg.cli import main
+
+    source = FINDINGS
+    if extra == ["--from-copy"]:
+        source = tmp_path / "copy"
+        source.mkdir()
+        p = _copy(source, 2022)
+        p.write_bytes(p.read_bytes().replace(b"<Name>Mexico</Name>", b"<Name>Mexic0</Name>"))
+        extra = ["--years", "2022"]
+    target = tmp_path / "out.nt"
+    assert main(["ingest", "findings", "--from", str(source), *extra, "-o", str(target)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("laborkg: error: ") and err.count("\n") == 1
+    assert not target.exists() and not list(tmp_path.glob(".out.nt*"))

@@ -8,7 +8,7 @@ import re
 import unicodedata
 import xml.etree.ElementTree as ET
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -568,13 +568,16 @@ class Report:
     def skipped(self, year: int) -> int:
         return self.not_mapped[year] + self.unreadable[year]
 
+    def line(self, year: int) -> str:
+        """``2022: 18622 read, 6524 mapped, 12098 skipped (12089 not mapped, 9 unreadable)``."""
+        return (
+            f"{year}: {self.read[year]} read, {self.mapped[year]} mapped, {self.skipped(year)} skipped "
+            f"({self.not_mapped[year]} not mapped, {self.unreadable[year]} unreadable)"
+        )
+
     def lines(self) -> list[str]:
-        """One line per year: read, mapped, skipped (not mapped, unreadable)."""
-        return [
-            f"{y}: {self.read[y]} read, {self.mapped[y]} mapped, {self.skipped(y)} skipped "
-            f"({self.not_mapped[y]} not mapped, {self.unreadable[y]} unreadable)"
-            for y in sorted(self.read)
-        ]
+        """One line per year read."""
+        return [self.line(y) for y in sorted(self.read)]
 
 
 def _year(y: int) -> Literal:
@@ -703,11 +706,20 @@ def map_record(g: Graph, rec: Record, vals: list[Value], report: Report) -> None
 
 
 def ingest(
-    directory: Path | str, years: Iterable[int] = YEARS, countries: Iterable[str] = ()
+    directory: Path | str,
+    years: Iterable[int] = YEARS,
+    countries: Iterable[str] = (),
+    progress: Callable[[int, Report], None] | None = None,
 ) -> tuple[Graph, Report]:
-    """Read the files of ``years`` in ``directory`` into a graph (all files verified first)."""
+    """Read the files of ``years`` in ``directory`` into a graph. Every file is verified and parsed and
+    every country name reconciled before anything is mapped; ``progress(year, report)`` follows each year.
+    A name in ``countries`` that names nothing in the files is an InputError."""
+    wanted = {reconcile(n).iri: n for n in countries}
     loaded = [load(p) for p in find_files(directory, years)]
-    wanted = {reconcile(n).iri for n in countries}
+    seen = {reconcile(rec.name).iri for ff, root in loaded for rec, _ in records(ff, root)}
+    for iri, name in wanted.items():
+        if iri not in seen:
+            raise InputError(f"country {name!r}: no record in the files read")
     g, report = Graph(), Report()
     for ff, root in loaded:
         by_record: dict[Record, list[Value]] = defaultdict(list)
@@ -717,4 +729,26 @@ def ingest(
             if wanted and reconcile(rec.name).iri not in wanted:
                 continue
             map_record(g, rec, vals, report)
+        if progress:
+            progress(ff.year, report)
     return g, report
+
+
+def parse_years(text: str) -> list[int]:
+    """``"2014-2022"`` or ``"2019"`` -> the reporting years, which must be known."""
+    m = re.fullmatch(r"(\d{4})(?:\s*[-–]\s*(\d{4}))?", text.strip())
+    if not m:
+        raise InputError(f"--years {text!r}: expected YEAR or FIRST-LAST, e.g. 2014-2022")
+    first, last = int(m.group(1)), int(m.group(2) or m.group(1))
+    if first > last or first not in KNOWN_SHA256 or last not in KNOWN_SHA256:
+        raise InputError(f"--years {text!r}: the findings files cover {YEARS[0]}-{YEARS[-1]}")
+    return list(range(first, last + 1))
+
+
+def write_ntriples(g: Graph, target: Path | str) -> int:
+    """Write ``g`` as sorted N-Triples, atomically; return the number of triples."""
+    from laborkg.atomic import write_atomic
+
+    lines = sorted(line for line in g.serialize(format="nt").splitlines() if line.strip())
+    write_atomic(target, "\n".join(lines) + "\n")
+    return len(lines)
