@@ -110,13 +110,15 @@ def test_every_observation_value_is_read_from_its_cited_text(sample):
     observations = sorted(set(g.subjects(RDF.type, LKG.Observation)))
     for obs in rng.sample(observations, min(300, len(observations))):
         sources = [
-            s for s in g.objects(obs, LKG.source) if not str(g.value(s, LKG.elementPath)).endswith("Name[1]")
+            s
+            for s in g.objects(obs, LKG.source)
+            if not re.search(r"(Name|Age_Range|Year)\[\d+\]$", str(g.value(s, LKG.elementPath)))
         ]
         assert len(sources) == 1, obs
         text = str(g.value(sources[0], LKG.quote))
         path = "Country/" + re.sub(r"\[\d+\]", "", str(g.value(sources[0], LKG.elementPath)))
         kind = f.MAPPED[path].kind
-        year = int(g.value(obs, LKG.refYear))
+        year = int(g.value(obs, LKG.reportingYear) or g.value(obs, LKG.refYear))
         parsed = (
             f.parse_boolean(text)
             if kind in ("boolean", "good")
@@ -319,3 +321,32 @@ def test_cli_bad_input_is_one_line_exit_2_and_nothing_written(extra, tmp_path, c
     err = capsys.readouterr().err
     assert err.startswith("laborkg: error: ") and err.count("\n") == 1
     assert not target.exists() and not list(tmp_path.glob(".out.nt*"))
+
+
+def test_statistics_carry_their_age_range_and_not_the_reporting_year_as_data_year():
+    g, _ = f.ingest(FINDINGS, [2014, 2022], ["Mexico"])
+    obs = LKR["obs-usdol-findings-2022-mexico-working-children-percent"]
+    assert g.value(obs, LKG.value).toPython() == Decimal(4)
+    assert str(g.value(obs, LKG.ageRange)) == "5-14"
+    assert g.value(obs, LKG.refYear) is None and str(g.value(obs, LKG.reportingYear)) == "2022"
+    g2014, _ = f.ingest(FINDINGS, [2014])
+    dated = [o for o in g2014.subjects(LKG.refYear, None) if g2014.value(o, LKG.reportingYear) is not None]
+    assert dated, "2014 gives data years (<Year>)"
+    for o in dated:
+        years = [
+            str(g2014.value(s, LKG.quote))
+            for s in g2014.objects(o, LKG.source)
+            if str(g2014.value(s, LKG.elementPath)).endswith("Year[1]")
+        ]
+        assert len(years) == 1 and years[0].startswith(str(g2014.value(o, LKG.refYear)))
+
+
+def test_repeated_elements_are_distinct_observations_with_their_own_age_range():
+    g, _ = f.ingest(FINDINGS, [2018], ["Pakistan"])
+    base = "obs-usdol-findings-2018-pakistan-working-children-percent"
+    second, third = LKR[f"{base}-1-1-2"], LKR[f"{base}-1-1-3"]
+    assert g.value(second, LKG.value).toPython() == Decimal("12.4")
+    assert g.value(third, LKG.value).toPython() == Decimal("21.5")
+    assert "does not say what distinguishes them" in str(g.value(second, RDFS.comment))
+    ages = [str(g.value(s, LKG.elementPath)) for s in g.objects(third, LKG.source) if "Age_Range" in str(s)]
+    assert ages == ["Country_Statistics[1]/Children_Work_Statistics[1]/Age_Range[3]"]

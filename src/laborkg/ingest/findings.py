@@ -465,6 +465,20 @@ _STATS = {
 }
 for _el, (_ind, _kind) in _STATS.items():
     MAPPED[_S + _el] = Target(_kind, f"indicator-{_ind}", "")
+for _group in (
+    "Children_Work_Statistics",
+    "Education_Statistics_Attendance_Statistics",
+    "Children_Working_and_Studying_7-14_yrs_old",
+):
+    MAPPED[f"{_S}{_group}/Age_Range"] = Target("dimension", "lkg:ageRange of the group's observations")
+for _group in (
+    "Children_Working_and_Studying_7-14_yrs_old",
+    "Education_Statistics_Attendance_Statistics",
+    "UNESCO_Primary_Completion_Rate",
+):
+    MAPPED[f"{_S}{_group}/Year"] = Target(
+        "dimension", "lkg:refYear (and lkg:refYearEnd) of the group's observations"
+    )
 
 #: Not mapped, by path prefix (longest prefix wins): why.
 NOT_MAPPED_PREFIXES: dict[str, str] = {
@@ -492,7 +506,7 @@ NOT_MAPPED_PREFIXES: dict[str, str] = {
     "Country/Country_Statistics/Children_Work_Statistics/Services": (
         "sector shares of working children: dimension (sector) to be modelled with the statistics"
     ),
-    "Country/Country_Statistics": "age range and data year of the statistics: to map as dimensions with them",
+    "Country/Country_Statistics": "empty container",
     "Country/Enforcements": "per-territory enforcement figures: territory entities not modelled yet",
     "Country/Conventions": "empty container (2016-2017)",
     "Country/Master_Data": "empty container (2014)",
@@ -615,7 +629,11 @@ def _observation(g: Graph, obs: URIRef, target: Target, country: Country, v: Val
         return False
     g.add((obs, RDF.type, LKG.Observation))
     g.add((obs, LKG.indicator, LKR[target.target]))
-    g.add((obs, LKG.refYear, _year(v.record.file.year)))
+    if target.kind == "percent" or target.target == "indicator-working-children-population":
+        # statistics describe a survey's data year, which the XML does not give (2014's <Year> aside)
+        g.add((obs, LKG.reportingYear, _year(v.record.file.year)))
+    else:
+        g.add((obs, LKG.refYear, _year(v.record.file.year)))
     g.add((obs, LKG.refArea, country.iri))
     if p.number is not None:
         g.add((obs, LKG.value, Literal(p.number, datatype=XSD.decimal)))
@@ -659,6 +677,11 @@ def map_record(g: Graph, rec: Record, vals: list[Value], report: Report) -> None
     g.add((profile, LKG.countryRecord, rec.iri))
     g.add((profile, LKG.source, name_src))
     goods: dict[str, URIRef] = {}
+    used: set[str] = set()
+    deferred: list[Value] = []
+    repeats: dict[str, int] = defaultdict(int)
+    for v in vals:
+        repeats[v.schema_path] += 1
     for v in vals:
         report.read[year] += 1
         sp = v.schema_path
@@ -694,15 +717,58 @@ def map_record(g: Graph, rec: Record, vals: list[Value], report: Report) -> None
                     if ok:
                         g.add((obs, LKG.good, good))
                         g.add((obs, LKG.source, _provenance(g, name_v)))
+        elif t.kind == "dimension":
+            deferred.append(v)  # counted as mapped once an observation of its group cites it
+            continue
         else:
-            obs = LKR[f"obs-usdol-findings-{year}-{slug(country.name)}-{t.target[10:]}"]
+            suffix = ""
+            if repeats[sp] > 1:  # the same element more than once in a record (Pakistan's statistics)
+                suffix = "-" + "-".join(re.findall(r"\[(\d+)\]", v.path))
+            obs = LKR[f"obs-usdol-findings-{year}-{slug(country.name)}-{t.target[10:]}{suffix}"]
             ok = _observation(g, obs, t, country, v)
+            if ok and suffix:
+                note = (
+                    f"One of {repeats[sp]} {sp.rsplit('/', 1)[1]} elements in this record; "
+                    "the XML does not say what distinguishes them."
+                )
+                g.add((obs, RDFS.comment, Literal(note, lang="en")))
+            if ok and sp.startswith(_S):
+                used.update(_statistics_dimensions(g, obs, v, vals))
         if ok:
             report.mapped[year] += 1
         elif t is None:
             report.not_mapped[year] += 1
         else:
             report.unreadable[year] += 1
+    for v in deferred:  # age ranges and data years, after the figures of their group
+        if v.path in used:
+            report.mapped[year] += 1
+        else:
+            report.unreadable[year] += 1
+
+
+_AGES = re.compile(r"(\d{1,2})-(\d{1,2})")
+_DATA_YEAR = re.compile(r"(\d{4})(?:\.0)?|(\d{4})-(\d{2})")
+
+
+def _statistics_dimensions(g: Graph, obs: URIRef, v: Value, vals: list[Value]) -> list[str]:
+    """Add the age range (and, in 2014, the data year) of a statistic's group; return the paths used."""
+    group, last = v.path.rsplit("/", 1)
+    k = last.rsplit("[", 1)[1]  # the k-th figure of a group goes with its k-th age range and year
+    used = []
+    for w in vals:
+        if w.path == f"{group}/Age_Range[{k}" and _AGES.fullmatch(w.text.strip()):
+            g.add((obs, LKG.ageRange, Literal(w.text.strip())))
+        elif w.path == f"{group}/Year[{k}" and (m := _DATA_YEAR.fullmatch(w.text.strip())):
+            first = m.group(1) or m.group(2)
+            g.add((obs, LKG.refYear, Literal(first, datatype=XSD.gYear)))
+            if m.group(3):
+                g.add((obs, LKG.refYearEnd, Literal(first[:2] + m.group(3), datatype=XSD.gYear)))
+        else:
+            continue
+        g.add((obs, LKG.source, _provenance(g, w)))
+        used.append(w.path)
+    return used
 
 
 def ingest(
