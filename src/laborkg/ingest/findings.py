@@ -649,8 +649,11 @@ def _observation(g: Graph, obs: URIRef, target: Target, country: Country, v: Val
         g.add((obs, RDFS.comment, Literal(p.note, lang="en")))
     g.add((obs, LKG.source, _provenance(g, v)))
     if target.label and (LKR[target.target], RDF.type, LKG.Indicator) not in g:
+        # an indicator of the findings data (seed 002's are reused, not redefined): defined by its
+        # element, it cites the first element value read for it
         g.add((LKR[target.target], RDF.type, LKG.Indicator))
         g.add((LKR[target.target], RDFS.label, Literal(target.label, lang="en")))
+        g.add((LKR[target.target], LKG.source, v.iri))
     return True
 
 
