@@ -657,6 +657,13 @@ def _observation(g: Graph, obs: URIRef, target: Target, country: Country, v: Val
     return True
 
 
+_PROFILE_PROPERTIES = {
+    "lkg:usdolRegion": LKG.usdolRegion,
+    "lkg:advancementLevel": LKG.advancementLevel,
+    "lkg:description": LKG.description,
+}
+
+
 def map_record(g: Graph, rec: Record, vals: list[Value], report: Report) -> None:
     """Map one record's values into ``g``, counting them in ``report``."""
     year = rec.file.year
@@ -696,7 +703,7 @@ def map_record(g: Graph, rec: Record, vals: list[Value], report: Report) -> None
         elif t.kind == "entity":
             ok = True
         elif t.kind == "profile":
-            prop = LKG[t.target.split(":")[1]]
+            prop = _PROFILE_PROPERTIES[t.target]
             text = " ".join(v.text.split())
             g.add((profile, prop, Literal(text, lang="en") if prop == LKG.description else Literal(text)))
             g.add((profile, LKG.source, _provenance(g, v)))
