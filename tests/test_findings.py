@@ -211,10 +211,10 @@ def test_mexico_is_the_curated_entity(data_graph):
 
 
 def test_other_spellings_become_alternative_labels():
-    g, _ = f.ingest(FINDINGS, [2021, 2022], ["Turkey"])
-    turkey = LKR.turkey
-    assert str(g.value(turkey, RDFS.label)) == "Turkey"
-    assert {str(o) for o in g.objects(turkey, SKOS.altLabel)} == {"Turkey (Türkiye)"}
+    for years in ([2021, 2022], [2022]):
+        g, _ = f.ingest(FINDINGS, years, ["Turkey"])
+        assert [str(o) for o in g.objects(LKR.turkey, RDFS.label)] == ["Turkey"]
+        assert {str(o) for o in g.objects(LKR.turkey, SKOS.altLabel)} == {"Turkey (Türkiye)"}
 
 
 @pytest.mark.parametrize(

@@ -348,7 +348,6 @@ class Target:
 
 _E = "Country/Enforcements/"
 _S = "Country/Country_Statistics/"
-SEED_002 = "lkr:indicator-"  # indicators seed 002 already defines (data/usdol-2022-enforcement.ttl)
 
 MAPPED: dict[str, Target] = {
     "Country/Name": Target("entity", "rdfs:label / skos:altLabel of the reconciled country"),
@@ -675,7 +674,10 @@ def map_record(g: Graph, rec: Record, vals: list[Value], report: Report) -> None
     name_src = _provenance(g, name_vals[0])
     g.add((c, RDF.type, LKG.Country))
     label = " ".join(name_vals[0].text.split())
-    g.add((c, RDFS.label if label == country.name else SKOS.altLabel, Literal(label, lang="en")))
+    # the canonical name (a USDOL spelling, see ALIASES) is the label whichever years are read
+    g.add((c, RDFS.label, Literal(country.name, lang="en")))
+    if label != country.name:
+        g.add((c, SKOS.altLabel, Literal(label, lang="en")))
     g.add((c, LKG.source, name_src))
     if country.alpha2:
         g.add((c, LKG.iso3166Alpha2, Literal(country.alpha2)))
@@ -686,7 +688,6 @@ def map_record(g: Graph, rec: Record, vals: list[Value], report: Report) -> None
     g.add((profile, LKG.reportingYear, _year(year)))
     g.add((profile, LKG.countryRecord, rec.iri))
     g.add((profile, LKG.source, name_src))
-    goods: dict[str, URIRef] = {}
     used: set[str] = set()
     deferred: list[Value] = []
     repeats: dict[str, int] = defaultdict(int)
@@ -712,7 +713,6 @@ def map_record(g: Graph, rec: Record, vals: list[Value], report: Report) -> None
             good_path = v.path.rsplit("/", 1)[0]
             if sp.endswith("/Good_Name"):
                 good = LKR[f"usdol-good-{slug(v.text)}"]
-                goods[good_path] = good
                 g.add((good, RDF.type, LKG.Good))
                 g.add((good, RDFS.label, Literal(" ".join(v.text.split()), lang="en")))
                 g.add((good, LKG.source, _provenance(g, v)))
