@@ -379,3 +379,12 @@ def test_shapes_hold_but_for_the_two_known_gaps(asserted):
             assert g.value(node, LKG.reportingYear) is not None
         else:
             assert (node, RDF.type, LKG.FindingsFile) in g
+
+
+def test_an_unknown_element_in_a_file_stops_the_ingest(tmp_path, monkeypatch):
+    p = _copy(tmp_path, 2014)
+    data = p.read_bytes().replace(b"</Name>", b"</Name><New_Element>x</New_Element>", 1)
+    p.write_bytes(data)
+    monkeypatch.setitem(f.KNOWN_SHA256, 2014, __import__("hashlib").sha256(data).hexdigest())
+    with pytest.raises(InputError, match="unknown element path Country/New_Element"):
+        f.ingest(tmp_path, [2014])
