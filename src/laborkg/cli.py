@@ -15,6 +15,7 @@ from pathlib import Path
 from rdflib import Graph
 
 from laborkg.errors import InputError, LaborKGError
+from laborkg.ingest.cli import add_ingest_parser, cmd_ingest
 from laborkg.query import catalogue as q
 from laborkg.query import render
 from laborkg.query.engine import DEFAULT_TIMEOUT, prepare
@@ -333,6 +334,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     serve_arguments(p)
     _graph_options(p)
+    add_ingest_parser(sub)
     return parser
 
 
@@ -734,6 +736,7 @@ COMMANDS = {
     "build": cmd_build,
     "push": cmd_push,
     "add": cmd_add,
+    "ingest": cmd_ingest,
 }
 
 

@@ -44,14 +44,19 @@ class LKG(DefinedNamespace):
     Convention: URIRef
     CoordinatingBody: URIRef
     Country: URIRef
+    CountryProfile: URIRef
+    CountryRecord: URIRef
     Currency: URIRef
     Declaration: URIRef
     Document: URIRef
+    ElementValue: URIRef
     Event: URIRef
     ExperienceExchange: URIRef
     Fact: URIRef
+    FindingsFile: URIRef
     FocusArea: URIRef
     Funding: URIRef
+    Good: URIRef
     GovernmentAgency: URIRef
     Indicator: URIRef
     Initiative: URIRef
@@ -112,6 +117,7 @@ class LKG(DefinedNamespace):
     actionArea: URIRef
     actionText: URIRef
     addressedTo: URIRef
+    advancementLevel: URIRef
     ageRange: URIRef
     agendaItem: URIRef
     amends: URIRef
@@ -134,10 +140,12 @@ class LKG(DefinedNamespace):
     componentOf: URIRef
     conflictsWith: URIRef
     contributor: URIRef
+    countryRecord: URIRef
     currency: URIRef
     date: URIRef
     dateNotStated: URIRef
     description: URIRef
+    elementPath: URIRef
     endDate: URIRef
     establishedBy: URIRef
     establishedUnder: URIRef
@@ -146,6 +154,7 @@ class LKG(DefinedNamespace):
     fundedBy: URIRef
     fundedInitiative: URIRef
     funder: URIRef
+    good: URIRef
     hasBudget: URIRef
     hasComponent: URIRef
     hasFunding: URIRef
@@ -156,10 +165,13 @@ class LKG(DefinedNamespace):
     hazardous: URIRef
     holder: URIRef
     inDocument: URIRef
+    inFile: URIRef
     inProgramSet: URIRef
     inSector: URIRef
     includesProgram: URIRef
     indicator: URIRef
+    iso3166Alpha2: URIRef
+    iso3166Alpha3: URIRef
     jurisdiction: URIRef
     launched: URIRef
     madeAt: URIRef
@@ -184,6 +196,7 @@ class LKG(DefinedNamespace):
     positionIn: URIRef
     positionJurisdiction: URIRef
     positionTitle: URIRef
+    profileOf: URIRef
     programCount: URIRef
     prohibits: URIRef
     providedBy: URIRef
@@ -195,16 +208,19 @@ class LKG(DefinedNamespace):
     ratifiedInstrument: URIRef
     ratifyingParty: URIRef
     receivesFunding: URIRef
+    recordPosition: URIRef
     refArea: URIRef
     refEntity: URIRef
     refYear: URIRef
     refYearEnd: URIRef
     reportedBy: URIRef
     reportedIn: URIRef
+    reportingYear: URIRef
     roleInInitiative: URIRef
     roleOrganisation: URIRef
     roleType: URIRef
     sector: URIRef
+    sha256: URIRef
     sharedExperienceOf: URIRef
     source: URIRef
     speaker: URIRef
@@ -223,6 +239,7 @@ class LKG(DefinedNamespace):
     underInitiative: URIRef
     unit: URIRef
     unitOf: URIRef
+    usdolRegion: URIRef
     value: URIRef
     valueNote: URIRef
     yearSuggested: URIRef

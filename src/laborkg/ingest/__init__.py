@@ -1,0 +1,1 @@
+"""Readers that turn external structured data into laborkg triples (one module per source)."""
