@@ -61,7 +61,7 @@ def per_query(repeat: int) -> list[dict]:
     import pyoxigraph as ox
 
     sys.path.insert(0, str(HERE.parent / "tests"))
-    from golden_support import example_params
+    from support.golden import example_params
 
     from laborkg.backends.rdflib import RdflibStore
     from laborkg.backends.terms import to_oxigraph
@@ -89,11 +89,17 @@ def per_query(repeat: int) -> list[dict]:
         def raw_run(full=full, subs=subs):
             return len(list(raw.query(full, substitutions=subs)))
 
-        lk = median_seconds(lambda n=name, p=params: store.query(n, p, timeout=None), repeat)
+        # the same terms as raw pyoxigraph gets: IRI parameters as full IRIs (no name to resolve)
+        given = {k: str(v) for k, v in bound.values.items() if query.param(k).type == "iri"}
+        terms = {**params, **given}
+        lk = median_seconds(lambda n=name, p=terms: store.query(n, p, timeout=None), repeat)
+        named = median_seconds(lambda n=name, p=params: store.query(n, p, timeout=None), repeat)
         lk_limit = median_seconds(lambda n=name, p=params: store.query(n, p), max(3, repeat // 3))
         ox_t = median_seconds(raw_run, repeat)
-        rd = median_seconds(lambda n=name, p=params: reference.query(n, p, timeout=None), max(3, repeat // 3))
-        rows.append({"query": name, "laborkg": lk, "limit": lk_limit, "oxigraph": ox_t, "rdflib": rd})
+        rd = median_seconds(lambda n=name, p=params: reference.query(n, p, timeout=None), 1)  # seconds: once
+        rows.append(
+            {"query": name, "laborkg": lk, "named": named, "limit": lk_limit, "oxigraph": ox_t, "rdflib": rd}
+        )
         say(f"{name}: laborkg {lk * 1e3:.2f} ms, pyoxigraph {ox_t * 1e3:.2f} ms, rdflib {rd * 1e3:.1f} ms")
     return rows
 
@@ -113,23 +119,25 @@ def report(proc: dict, rows: list[dict], args) -> str:
     met = "met" if lk / rd <= 1.5 else "missed"
     lines += ["", f"Target ≤ 1.5× `import rdflib`: **{lk / rd:.2f}×, {met}**.", ""]
     lines += [
-        "| packaged query | laborkg (default store, in-process) | with the 30 s limit (forked child) | raw "
-        "pyoxigraph, same store | ratio | plain rdflib | rdflib / laborkg |",
-        "|---|---|---|---|---|---|---|",
+        "| packaged query | laborkg, same terms | raw pyoxigraph, same store | ratio "
+        "| laborkg, names resolved | with the 30 s limit (forked child) | plain rdflib (one run) "
+        "| rdflib / laborkg |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     worst = 0.0
     for r in rows:
         ratio = r["laborkg"] / r["oxigraph"]
         worst = max(worst, ratio)
         lines.append(
-            f"| `{r['query']}` | {r['laborkg'] * 1000:.2f} ms | {r['limit'] * 1000:.1f} ms | "
-            f"{r['oxigraph'] * 1000:.2f} ms | {ratio:.2f}× | {r['rdflib'] * 1000:.1f} ms | "
-            f"{r['rdflib'] / r['laborkg']:.0f}× |"
+            f"| `{r['query']}` | {r['laborkg'] * 1000:.2f} ms | {r['oxigraph'] * 1000:.2f} ms "
+            f"| {ratio:.2f}× | {r['named'] * 1000:.2f} ms | {r['limit'] * 1000:.1f} ms "
+            f"| {r['rdflib'] * 1000:.1f} ms | {r['rdflib'] / r['named']:.0f}× |"
         )
     over = [r["query"] for r in rows if r["laborkg"] / r["oxigraph"] > 1.5]
     lines += [
         "",
-        f"Target every packaged query ≤ 1.5× raw pyoxigraph (in-process): worst {worst:.2f}×; "
+        f"Target every packaged query ≤ 1.5× raw pyoxigraph (in-process, the same parameter terms): worst "
+        f"{worst:.2f}×; "
         + ("**met**." if not over else f"**missed** for {len(over)} of {len(rows)}: {', '.join(over)}."),
     ]
     return "\n".join(lines) + "\n"
