@@ -22,7 +22,7 @@ from rdflib.namespace import RDF
 from laborkg import paths
 from laborkg.backends.terms import to_rdflib
 from laborkg.cli import main
-from laborkg.errors import InputError
+from laborkg.errors import InputError, QueryError
 from laborkg.namespace import LKG
 from laborkg.store import delta, incremental
 from laborkg.store.build import NotConforming, build
@@ -263,6 +263,19 @@ def test_cli_adds(store, tmp_path, capsys):
     assert "the data conforms" in capsys.readouterr().out
     assert main(["query", "funding-flows", "--store", str(store), "--format", "csv"]) == 0
     assert f"{LKR}test-union-school" in capsys.readouterr().out
+
+
+def test_an_added_name_resolves_through_the_index(store, tmp_path):
+    from laborkg.backends.oxigraph import open_store
+
+    doc = _write(tmp_path, "addition.ttl", VALID_PROGRAM)
+    with open_store(store) as before:
+        with pytest.raises(QueryError):
+            before.resolve_iri("union school (TEST)")
+    incremental.add(store, [doc])
+    with open_store(store) as after:
+        assert after.manifest.get("names")
+        assert str(after.resolve_iri("union school (TEST)")) == LKR + "test-union-school"
 
 
 @pytest.mark.slow

@@ -17,7 +17,7 @@ from laborkg.namespace import PREFIXES, bind_prefixes, sparql_prologue
 from laborkg.query import catalogue as _queries
 from laborkg.query.engine import DEFAULT_TIMEOUT, Answer, run_limited
 from laborkg.query.rewrite import project_parameters
-from laborkg.store.layout import DATABASE, read_manifest
+from laborkg.store.layout import DATABASE, NAME, NAMES_GRAPH, read_manifest
 
 
 @functools.lru_cache(maxsize=256)
@@ -124,7 +124,10 @@ class OxigraphStore(Store):
     # -- the interface
 
     def _candidates(self, value: str):
-        # LCASE narrows the candidates in the store; casefold decides, as on every backend
+        # LCASE narrows the candidates in the store (by the name index when the store has one); casefold
+        # decides, as on every backend
+        if self.manifest.get("names") == NAMES_GRAPH:
+            return self._indexed_candidates(value)
         return (
             (sol["s"].value, sol["o"].value)
             for sol in self._select(
@@ -135,6 +138,25 @@ class OxigraphStore(Store):
                 {"wanted": Literal(value)},
             )
         )
+
+    def _indexed_candidates(self, value: str) -> list[tuple]:
+        """Candidates from the store's name index: index look-ups, no scan of every label."""
+        import pyoxigraph as ox
+
+        lowered = next(
+            iter(self._select("SELECT (LCASE(STR(?w)) AS ?lc) ?w WHERE {}", {"w": Literal(value)}))
+        )
+        names = self._store.quads_for_pattern(
+            None, ox.NamedNode(NAME), lowered["lc"], ox.NamedNode(NAMES_GRAPH)
+        )
+        props = [ox.NamedNode(str(p)) for p in _queries.NAME_PROPERTIES]
+        out = []
+        for q in names:
+            for p in props:
+                for t in self._store.quads_for_pattern(q.subject, p, None, ox.DefaultGraph()):
+                    if isinstance(t.object, ox.Literal):
+                        out.append((q.subject.value, t.object.value))
+        return out
 
     def run_bound(self, bound: Bound, timeout=DEFAULT_TIMEOUT, max_rows=None) -> Answer:
         text, added = _project_cached(bound.query.text, tuple(bound.values))

@@ -31,10 +31,12 @@ from laborkg.store.delta import write_delta
 from laborkg.store.layout import (
     DATABASE,
     MANIFEST,
+    NAMES_GRAPH,
     STORE_FORMAT,
     STORE_VERSION,
     check_target,
     file_entry,
+    index_names,
 )
 from laborkg.versions import installed_version
 
@@ -127,9 +129,10 @@ def build(
             store.bulk_load(path=str(cached), format=ox.RdfFormat.N_TRIPLES)
         else:
             store.bulk_load(graph.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
+        triples = len(store)  # the closure (the name index below lives in a named graph of its own)
+        index_names(store)
         store.flush()
         store.optimize()
-        triples = len(store)
         del store
         write_delta(tmp, graph, checked)  # what validation reads that queries do not, and the reverse
         del checked
@@ -139,6 +142,7 @@ def build(
             "backend": "oxigraph",
             "created": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
             "triples": triples,
+            "names": NAMES_GRAPH,
             "inputs": {"sha256": inputs_key(files, "query", name), "files": [file_entry(f) for f in files]},
             "reasoner": {"name": name, "version": installed_version(name)},
             "validation": {

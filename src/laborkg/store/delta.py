@@ -15,7 +15,7 @@ from laborkg import paths
 from laborkg.atomic import write_atomic
 from laborkg.backends.terms import to_oxigraph
 from laborkg.errors import InputError
-from laborkg.store.layout import DATABASE, MANIFEST
+from laborkg.store.layout import DATABASE, MANIFEST, index_names
 
 DELTA = "validation-delta"  # the second database, beside DATABASE in the store directory
 JOURNAL = "adding.json"
@@ -141,7 +141,9 @@ def apply_journal(directory: Path, journal: dict, fresh_delta=None) -> None:
 
     store = ox.Store(str(directory / DATABASE))
     try:
-        store.extend(quad(t) for t in triples_from_json(journal["store"]))
+        added = triples_from_json(journal["store"])
+        store.extend(quad(t) for t in added)
+        index_names(store, {t[0] for t in added})
         store.flush()
     finally:
         del store

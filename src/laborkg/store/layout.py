@@ -18,6 +18,8 @@ STORE_FORMAT = "laborkg-store"
 STORE_VERSION = 1
 MANIFEST = "manifest.json"
 DATABASE = "oxigraph"  # the pyoxigraph (RocksDB) directory inside a store directory
+NAMES_GRAPH = "urn:laborkg:names"  # lower-cased names (labels, acronyms...): resolving a name is a look-up
+NAME = "urn:laborkg:name"
 
 
 def read_manifest(directory: Path | str) -> dict:
@@ -81,3 +83,23 @@ def locked(directory: Path) -> Iterator[None]:
         yield
     finally:
         os.close(fd)  # releases the lock
+
+
+def index_names(store, subjects=None) -> None:
+    """Write the lower-cased names of ``subjects`` (every IRI when None) into :data:`NAMES_GRAPH` of the
+    writable pyoxigraph ``store``: ``?s <urn:laborkg:name> LCASE(STR(?name))`` for each name property, so
+    that resolving a name is an index look-up. Oxigraph computes LCASE both here and when resolving, so
+    both agree. Idempotent; the default graph (what queries read and exports write) is untouched."""
+    from laborkg.query.catalogue import NAME_PROPERTIES
+
+    values = ""
+    if subjects is not None:
+        iris = sorted({str(s) for s in subjects if str(s).startswith(("http://", "https://", "urn:"))})
+        if not iris:
+            return
+        values = "VALUES ?s { " + " ".join(f"<{i}>" for i in iris) + " } "
+    props = " ".join(f"<{p}>" for p in NAME_PROPERTIES)
+    store.update(
+        f"INSERT {{ GRAPH <{NAMES_GRAPH}> {{ ?s <{NAME}> ?lc }} }} WHERE {{ {values}VALUES ?p {{ {props} }} "
+        "?s ?p ?o FILTER(isIRI(?s) && isLiteral(?o)) BIND(LCASE(STR(?o)) AS ?lc) }"
+    )
