@@ -161,6 +161,46 @@ def test_a_query_on_a_store_does_not_load_the_heavy_machinery():
     assert out.strip() == "[]", out
 
 
+HEAVY = (
+    "owlrl",
+    "pyshacl",
+    "pyld",
+    "laborkg.publish.export",
+    "laborkg.pipeline.validate",
+    "laborkg.pipeline.reason",
+    "laborkg.store.build",
+    "laborkg.server.app",
+    "laborkg.query.guard",
+    "rdflib.plugins.sparql.parser",
+)
+
+
+def test_a_packaged_query_on_the_default_store_loads_none_of_the_heavy_machinery(
+    built_store, tmp_path, monkeypatch
+):
+    """The main job, once the default store exists, neither reasons, validates nor parses SPARQL with
+    rdflib: it opens the store and runs the query (the benchmark measures the time; this, the cause)."""
+    import os
+    import shutil
+
+    from laborkg.inputs import input_files
+    from laborkg.store.default import store_dir
+
+    monkeypatch.setenv("LABORKG_CACHE_DIR", str(tmp_path / "cache"))
+    env = dict(os.environ)
+    target = store_dir(input_files())
+    target.parent.mkdir(parents=True)
+    shutil.copytree(built_store, target)  # the default store, as the first command would have built it
+    code = (
+        "import io, sys; from laborkg.cli import main; out = io.StringIO(); "
+        "code = main(['query', 'agencies-lost-support'], out=out); "
+        f"print(code, 'Secretariat of Labor' in out.getvalue(), [m for m in {HEAVY!r} if m in sys.modules])"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
+    assert done.stdout.strip() == "0 True []", done.stdout + done.stderr
+    assert "building" not in done.stderr  # opened, not built
+
+
 def test_malformed_turtle_names_file_and_line_and_loads_nothing(tmp_path, monkeypatch):
     monkeypatch.setenv("LABORKG_CACHE_DIR", str(tmp_path / "cache"))
     bad = tmp_path / "broken.ttl"
