@@ -15,7 +15,10 @@ from rdflib.namespace import RDF, RDFS, SKOS
 
 from laborkg import paths
 from laborkg.errors import InputError
+from laborkg.ingest import countries as cty
 from laborkg.ingest import findings as f
+from laborkg.ingest import literals as lit
+from laborkg.ingest import usdol_xml as xml_
 from laborkg.namespace import LKG, LKR
 
 FINDINGS = Path(paths.ROOT).parent / "shared" / "findings"
@@ -28,7 +31,7 @@ if not FINDINGS.is_dir():
 
 @pytest.fixture(scope="module")
 def loaded():
-    return [f.load(p) for p in f.find_files(FINDINGS)]
+    return [xml_.load(p) for p in xml_.find_files(FINDINGS)]
 
 
 @pytest.fixture(scope="module")
@@ -37,22 +40,22 @@ def sample():
     seed = random.randrange(2**32)
     print(f"findings sample seed: {seed}")
     rng = random.Random(seed)
-    years = sorted(rng.sample(f.YEARS, 2))
+    years = sorted(rng.sample(xml_.YEARS, 2))
     g, report = f.ingest(FINDINGS, years)
     return rng, years, g, report
 
 
 def _copy(tmp_path: Path, year: int) -> Path:
-    dst = tmp_path / f.file_name(year)
-    shutil.copyfile(FINDINGS / f.file_name(year), dst)
+    dst = tmp_path / xml_.file_name(year)
+    shutil.copyfile(FINDINGS / xml_.file_name(year), dst)
     dst.chmod(0o644)
     return dst
 
 
 def test_the_nine_files_match_their_known_hashes():
-    for p in f.find_files(FINDINGS):
-        ff, _ = f.verify(p)
-        assert ff.sha256 == f.KNOWN_SHA256[ff.year]
+    for p in xml_.find_files(FINDINGS):
+        ff, _ = xml_.verify(p)
+        assert ff.sha256 == xml_.KNOWN_SHA256[ff.year]
 
 
 def test_a_file_with_one_byte_changed_is_refused(tmp_path):
@@ -62,7 +65,7 @@ def test_a_file_with_one_byte_changed_is_refused(tmp_path):
     data[i] ^= 0x20
     p.write_bytes(bytes(data))
     with pytest.raises(InputError) as exc:
-        f.read(p)
+        xml_.read(p)
     assert "\n" not in str(exc.value) and "SHA-256" in str(exc.value)
     with pytest.raises(InputError):
         f.ingest(tmp_path, [2016])
@@ -73,10 +76,10 @@ def test_malformed_xml_is_refused_and_nothing_is_produced(tmp_path, monkeypatch)
     data = p.read_bytes()
     truncated = data[: len(data) // 2]
     p.write_bytes(truncated)
-    monkeypatch.setitem(f.KNOWN_SHA256, 2014, __import__("hashlib").sha256(truncated).hexdigest())
+    monkeypatch.setitem(xml_.KNOWN_SHA256, 2014, __import__("hashlib").sha256(truncated).hexdigest())
     produced = []
     with pytest.raises(InputError) as exc:
-        produced.extend(f.read(p))
+        produced.extend(xml_.read(p))
     assert produced == []
     assert "malformed XML" in str(exc.value) and "\n" not in str(exc.value)
 
@@ -84,7 +87,7 @@ def test_malformed_xml_is_refused_and_nothing_is_produced(tmp_path, monkeypatch)
 def test_doctype_and_entities_are_refused():
     bomb = b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]><Countries>&a;</Countries>'
     with pytest.raises(InputError, match="DOCTYPE"):
-        f.parse_bytes(bomb, "bomb.xml")
+        xml_.parse_bytes(bomb, "bomb.xml")
 
 
 def test_provenance_round_trip(sample):
@@ -92,13 +95,13 @@ def test_provenance_round_trip(sample):
     rng, years, g, _ = sample
     cited = sorted(set(g.subjects(RDF.type, LKG.ElementValue)))
     assert cited
-    roots = {y: f.load(FINDINGS / f.file_name(y))[1] for y in years}
+    roots = {y: xml_.load(FINDINGS / xml_.file_name(y))[1] for y in years}
     for ev in rng.sample(cited, min(300, len(cited))):
         file_node = g.value(ev, LKG.inDocument)
         record = g.value(ev, LKG.countryRecord)
         assert g.value(record, LKG.inFile) == file_node
         year = int(g.value(file_node, LKG.reportingYear))
-        assert str(g.value(file_node, LKG.sha256)) == f.KNOWN_SHA256[year]
+        assert str(g.value(file_node, LKG.sha256)) == xml_.KNOWN_SHA256[year]
         pos = int(g.value(record, LKG.recordPosition))
         el = roots[year].findall("Country")[pos - 1].find(str(g.value(ev, LKG.elementPath)))
         assert el is not None and el.text == str(g.value(ev, LKG.quote)), ev
@@ -120,16 +123,16 @@ def test_every_observation_value_is_read_from_its_cited_text(sample):
         kind = f.MAPPED[path].kind
         year = int(g.value(obs, LKG.reportingYear) or g.value(obs, LKG.refYear))
         parsed = (
-            f.parse_boolean(text)
+            lit.parse_boolean(text)
             if kind in ("boolean", "good")
-            else (f.parse_percent(text, year) if kind == "percent" else f.parse_number(text))
+            else (lit.parse_percent(text, year) if kind == "percent" else lit.parse_number(text))
         )
         if (v := g.value(obs, LKG.value)) is not None:
             assert v.toPython() == parsed.number and any(ch.isdigit() for ch in text), obs
         elif (b := g.value(obs, LKG.booleanValue)) is not None:
             assert text.strip().lower() == ("yes" if b.toPython() else "no"), obs
         else:
-            assert str(g.value(obs, LKG.valueNote)) == text.strip() in f.STATES, obs
+            assert str(g.value(obs, LKG.valueNote)) == text.strip() in lit.STATES, obs
 
 
 def test_profile_values_are_their_cited_texts(sample):
@@ -182,16 +185,16 @@ def test_report_counts_every_value(sample):
     ],
 )
 def test_spellings_reconcile_to_one_country(spellings, alpha3, loaded):
-    names = {rec.name for ff, root in loaded for rec, _ in f.records(ff, root)}
+    names = {rec.name for ff, root in loaded for rec, _ in xml_.records(ff, root)}
     assert set(spellings) <= names, "every spelling tested occurs in the files"
-    countries = {f.reconcile(s) for s in spellings}
+    countries = {cty.reconcile(s) for s in spellings}
     assert len({c.iri for c in countries}) == 1
     assert {c.alpha3 for c in countries} == {alpha3}
 
 
 def test_every_name_in_the_files_reconciles_and_kosovo_gets_no_code(loaded):
-    countries = {f.reconcile(rec.name) for ff, root in loaded for rec, _ in f.records(ff, root)}
-    assert f.reconcile("Kosovo").alpha2 is None
+    countries = {cty.reconcile(rec.name) for ff, root in loaded for rec, _ in xml_.records(ff, root)}
+    assert cty.reconcile("Kosovo").alpha2 is None
     assert len({c.iri for c in countries}) == len({c.name for c in countries})
     coded = [c.alpha3 for c in countries if c.alpha3]
     assert len(coded) == len(set(coded)), "two entities share an ISO code"
@@ -199,7 +202,7 @@ def test_every_name_in_the_files_reconciles_and_kosovo_gets_no_code(loaded):
 
 def test_mexico_is_the_curated_entity(data_graph):
     g, _ = f.ingest(FINDINGS, [2022], ["Mexico"])
-    assert f.reconcile("Mexico").iri == LKR.mexico
+    assert cty.reconcile("Mexico").iri == LKR.mexico
     assert (LKR.mexico, RDF.type, LKG.Country) in data_graph
     assert (LKR.mexico, LKG.iso3166Alpha3, Literal("MEX")) in g
     inspectors = LKR["obs-usdol-findings-2022-mexico-number-of-labor-inspectors"]
@@ -222,20 +225,20 @@ def test_other_spellings_become_alternative_labels():
     [("1,234", Decimal(1234)), ("1,658,234", Decimal(1658234)), ("529", Decimal(529)), ("0", Decimal(0))],
 )
 def test_numbers_are_exact(text, expected):
-    assert f.parse_number(text).number == expected
+    assert lit.parse_number(text).number == expected
 
 
 @pytest.mark.parametrize("text", ["N/A", "Unknown", "Unknown*", "Not Applicable", "Unavailable", " N/A "])
 def test_states_are_explicit_never_zero(text):
-    for parsed in (f.parse_number(text), f.parse_boolean(text), f.parse_percent(text, 2020)):
+    for parsed in (lit.parse_number(text), lit.parse_boolean(text), lit.parse_percent(text, 2020)):
         assert parsed.state == text.strip() and parsed.number is None and parsed.boolean is None
 
 
 def test_yes_no_are_booleans_and_free_text_is_not_a_value():
-    assert f.parse_boolean("Yes").boolean is True and f.parse_boolean(" No").boolean is False
-    assert f.parse_boolean("yes").boolean is True
-    assert f.parse_boolean("Maybe") is None and f.parse_number("about 12") is None
-    assert f.parse_boolean("0") is None, "a count is not read as a boolean"
+    assert lit.parse_boolean("Yes").boolean is True and lit.parse_boolean(" No").boolean is False
+    assert lit.parse_boolean("yes").boolean is True
+    assert lit.parse_boolean("Maybe") is None and lit.parse_number("about 12") is None
+    assert lit.parse_boolean("0") is None, "a count is not read as a boolean"
 
 
 @pytest.mark.parametrize(
@@ -248,10 +251,10 @@ def test_yes_no_are_booleans_and_free_text_is_not_a_value():
     ],
 )
 def test_currency_millions_and_footnote_marks(text, number, usd, note):
-    p = f.parse_number(text)
+    p = lit.parse_number(text)
     assert p.number == number and p.usd is usd
     assert (note is None and p.note is None) or note in p.note
-    assert f.parse_percent(text, 2020) is None or not usd
+    assert lit.parse_percent(text, 2020) is None or not usd
 
 
 @pytest.mark.parametrize(
@@ -266,7 +269,7 @@ def test_currency_millions_and_footnote_marks(text, number, usd, note):
     ],
 )
 def test_percentages_are_on_one_scale(text, year, percent, noted):
-    p = f.parse_percent(text, year)
+    p = lit.parse_percent(text, year)
     assert p.number == percent and (p.note is not None) == noted
 
 
@@ -385,6 +388,6 @@ def test_an_unknown_element_in_a_file_stops_the_ingest(tmp_path, monkeypatch):
     p = _copy(tmp_path, 2014)
     data = p.read_bytes().replace(b"</Name>", b"</Name><New_Element>x</New_Element>", 1)
     p.write_bytes(data)
-    monkeypatch.setitem(f.KNOWN_SHA256, 2014, __import__("hashlib").sha256(data).hexdigest())
+    monkeypatch.setitem(xml_.KNOWN_SHA256, 2014, __import__("hashlib").sha256(data).hexdigest())
     with pytest.raises(InputError, match="unknown element path Country/New_Element"):
         f.ingest(tmp_path, [2014])

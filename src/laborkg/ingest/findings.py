@@ -1,334 +1,35 @@
-"""Read USDOL's "Findings on the Worst Forms of Child Labor" XML (reporting years 2014-2022) into
+"""Map USDOL's "Findings on the Worst Forms of Child Labor" XML (reporting years 2014-2022) into
 triples, every value citing its file (year, SHA-256), country record, element path and verbatim text."""
 
 from __future__ import annotations
 
-import hashlib
 import re
-import unicodedata
 import xml.etree.ElementTree as ET
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 
-import pycountry
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS, XSD
 
 from laborkg.errors import InputError
-from laborkg.namespace import LKC, LKG, LKP, LKR
-
-#: SHA-256 of the nine known files, by reporting year (see /work/shared/findings/README.md).
-KNOWN_SHA256: dict[int, str] = {
-    2014: "23e24bafeca74cc847e1c7eb5451358a2949829db1590170ce5834c49a22b837",
-    2015: "9808de8c1945cb7d8b49e532acde66e8cc8a2d978bc3c44369e34938238b27de",
-    2016: "a634884f0e06aac36c3558116afc697019a9d7a57ccde52202c4785f8bd1ce72",
-    2017: "68441b28355f6c4ca229170970eeea20139ff30df66467dd6137c113552e4ca1",
-    2018: "2c9b45c6a6114910f6481ddc44c931f4c397a22899783f2537ac57781a212281",
-    2019: "17c7f5172e534c25f5de36d19c03bb7b28647a96b330b86fe1dc32f7e5756c88",
-    2020: "b25d5c123e835c446d5d82f0759b9d6221564f64913191444f4b5a3d3ef4f154",
-    2021: "cd59d532fd1ef27051f88da5cdd998ce81a9d522c12635f2ecc7f6dcf1f2b12e",
-    2022: "55f343150552be8fe256318a47eef5eef6f9be7e6ae3a63db5173ebbd5a300fc",
-}
-YEARS = tuple(sorted(KNOWN_SHA256))
-_FILE_RE = re.compile(r"countries_(\d{4})\.xml")
-
-
-def file_name(year: int) -> str:
-    """The file name of a reporting year's file."""
-    return f"countries_{year}.xml"
-
-
-# --------------------------------------------------------------------------------------------
-# Reading
-# --------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class FindingsFile:
-    """One verified file: its reporting year, SHA-256 and path."""
-
-    year: int
-    sha256: str
-    path: Path
-
-    @property
-    def iri(self) -> URIRef:
-        return LKR[f"usdol-findings-xml-{self.year}"]
-
-
-@dataclass(frozen=True)
-class Record:
-    """One ``<Country>`` element: its 1-based position in the file and its name as written."""
-
-    file: FindingsFile
-    position: int
-    name: str
-
-    @property
-    def iri(self) -> URIRef:
-        return LKR[f"usdol-findings-xml-{self.file.year}-country-{self.position}"]
-
-
-@dataclass(frozen=True)
-class Value:
-    """A non-empty element text. ``path`` is relative to the record, every step with its 1-based
-    position among same-named siblings (``Goods[1]/Good[3]/Child_Labor[1]``), so that
-    ``record_element.find(path)`` finds exactly this element."""
-
-    record: Record
-    path: str
-    text: str
-
-    @property
-    def schema_path(self) -> str:
-        """The path without positions, from ``Country`` (the inventory's key)."""
-        return "Country/" + re.sub(r"\[\d+\]", "", self.path)
-
-    @property
-    def iri(self) -> URIRef:
-        step = self.path.replace("/", ".").replace("[", "-").replace("]", "")
-        return LKP[f"usdol-findings-{self.record.file.year}-c{self.record.position}-{step}"]
-
-
-def verify(path: Path | str) -> tuple[FindingsFile, bytes]:
-    """Read ``path`` and check its SHA-256 against the known file of its reporting year."""
-    path = Path(path)
-    m = _FILE_RE.fullmatch(path.name)
-    if not m or int(m.group(1)) not in KNOWN_SHA256:
-        raise InputError(
-            f"{path}: not one of the known findings files (countries_2014.xml … countries_2022.xml)"
-        )
-    year = int(m.group(1))
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    digest = hashlib.sha256(data).hexdigest()
-    if digest != KNOWN_SHA256[year]:
-        raise InputError(
-            f"{path}: SHA-256 {digest} is not that of the known {year} file ({KNOWN_SHA256[year]}); refused"
-        )
-    return FindingsFile(year, digest, path), data
-
-
-def parse_bytes(data: bytes, where: str) -> ET.Element:
-    """Parse XML with the standard library, refusing DOCTYPE and ENTITY declarations (no expansion)."""
-    if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
-        raise InputError(f"{where}: DOCTYPE/ENTITY declarations are refused")
-    parser = ET.XMLParser()
-    try:
-        parser.feed(data)
-        root = parser.close()
-    except ET.ParseError as exc:
-        line, col = exc.position
-        raise InputError(f"{where}:{line}:{col}: malformed XML: {str(exc).split(':')[0]}") from None
-    if root.tag != "Countries":
-        raise InputError(f"{where}: root element is <{root.tag}>, expected <Countries>")
-    return root
-
-
-def load(path: Path | str) -> tuple[FindingsFile, ET.Element]:
-    """Verify and parse one file."""
-    ff, data = verify(path)
-    return ff, parse_bytes(data, str(ff.path))
-
-
-def records(ff: FindingsFile, root: ET.Element) -> Iterator[tuple[Record, ET.Element]]:
-    """The file's country records with their elements."""
-    for pos, el in enumerate(root.findall("Country"), start=1):
-        yield Record(ff, pos, el.findtext("Name") or ""), el
-
-
-def _walk(el: ET.Element, prefix: str) -> Iterator[tuple[str, ET.Element]]:
-    seen: dict[str, int] = defaultdict(int)
-    for child in el:
-        seen[child.tag] += 1
-        path = f"{prefix}{child.tag}[{seen[child.tag]}]"
-        yield path, child
-        yield from _walk(child, path + "/")
-
-
-def values(ff: FindingsFile, root: ET.Element) -> Iterator[Value]:
-    """Every non-empty element text of every record, verbatim (after XML character decoding)."""
-    for rec, el in records(ff, root):
-        for path, child in _walk(el, ""):
-            if child.text is not None and child.text.strip():
-                yield Value(rec, path, child.text)
-
-
-def read(path: Path | str) -> list[Value]:
-    """Verify, parse and list one file's values (nothing is returned if the file is refused)."""
-    ff, root = load(path)
-    return list(values(ff, root))
-
-
-def find_files(directory: Path | str, years: Iterable[int] = YEARS) -> list[Path]:
-    """The files of ``years`` in ``directory``; a missing one is an InputError."""
-    directory = Path(directory)
-    if not directory.is_dir():
-        raise InputError(f"{directory}: no such directory")
-    out = []
-    for y in years:
-        if y not in KNOWN_SHA256:
-            raise InputError(f"reporting year {y} is not one of {YEARS[0]}-{YEARS[-1]}")
-        p = directory / file_name(y)
-        if not p.is_file():
-            raise InputError(f"{p}: missing")
-        out.append(p)
-    return out
-
-
-# --------------------------------------------------------------------------------------------
-# Values as data
-# --------------------------------------------------------------------------------------------
-
-#: Texts that stand for no figure, kept verbatim as explicit states (lkg:valueNote), never as 0.
-#: "Unknown*" carries a footnote mark whose note the XML does not include; "MTC" (2017) is unexplained.
-STATES = {"N/A", "Not Applicable", "Unknown", "Unknown*", "Unavailable", "MTC", "None"}
-
-
-@dataclass(frozen=True)
-class Parsed:
-    """A value as data: a number, a boolean or an explicit state, with a note where it was ambiguous
-    or carried more than the figure (a footnote mark, "million"), and ``usd`` when written with "$"."""
-
-    number: Decimal | None = None
-    boolean: bool | None = None
-    state: str | None = None
-    note: str | None = None
-    usd: bool = False
-
-
-_NUMBER = re.compile(
-    r"(?P<usd>\$)?\s*(?P<n>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
-    r"(?P<million>\s*[Mm]illion)?\s*(?P<mark>[*†‡]+)?"
+from laborkg.ingest.countries import Country, reconcile, slug
+from laborkg.ingest.literals import Parsed, parse_boolean, parse_number, parse_percent
+from laborkg.ingest.usdol_xml import (
+    KNOWN_SHA256,
+    YEARS,
+    FindingsFile,
+    Record,
+    Value,
+    file_name,
+    find_files,
+    load,
+    records,
+    values,
+    walk,
 )
-
-
-def parse_number(text: str) -> Parsed | None:
-    """``"1,234"`` -> 1234, ``"$4.5 million"`` -> 4500000 (exact decimals); a trailing footnote mark
-    (*, †, ‡: its note is not in the XML) is noted; states kept; None if not a number or a state."""
-    t = text.strip()
-    if t in STATES:
-        return Parsed(state=t)
-    m = _NUMBER.fullmatch(t)
-    if not m:
-        return None
-    n = Decimal(m["n"].replace(",", ""))
-    notes = []
-    if m["million"]:
-        n *= 1_000_000
-        notes.append(f"written '{t}'; 'million' multiplied out, the figure is as rounded as written")
-    if m["mark"]:
-        notes.append(f"footnote mark '{m['mark']}' in the source; the XML does not include its note")
-    return Parsed(number=n, note="; ".join(notes) or None, usd=bool(m["usd"]))
-
-
-def parse_boolean(text: str) -> Parsed | None:
-    """``"Yes"``/``"No"`` (any case) -> booleans; states kept; None otherwise (a number is not read
-    as a boolean)."""
-    t = text.strip()
-    if t in STATES:
-        return Parsed(state=t)
-    return {"yes": Parsed(boolean=True), "no": Parsed(boolean=False)}.get(t.lower())
-
-
-def parse_percent(text: str, year: int) -> Parsed | None:
-    """A percentage, on one scale (percent). 2014-2015 write percents ("99.3"); from 2016 on values
-    are fractions ("0.609" -> 60.9) except the few written as percents (>= 2, kept as written, with
-    a note); "1" and other values in [1, 2) from 2016 on are read as fractions (a completion rate
-    may exceed 100 percent) and the reading is noted when the text is exactly "1"."""
-    p = parse_number(text.rstrip().rstrip("%"))
-    if p is None or p.number is None:
-        return p
-    if p.usd or "million" in (p.note or ""):
-        return None
-    n, notes = p.number, [p.note] if p.note else []
-    if year <= 2015 or text.strip().endswith("%"):
-        pct = n
-    elif n >= 2:
-        pct = n
-        notes.append(f"'{text.strip()}' is written as a percent among fractions; kept as written")
-    else:
-        pct = n * 100
-        if n == 1:
-            notes.append("'1' is ambiguous (1 percent or the fraction 1); read as the fraction 1")
-    return Parsed(number=pct, note="; ".join(notes) or None)
-
-
-# --------------------------------------------------------------------------------------------
-# Countries
-# --------------------------------------------------------------------------------------------
-
-#: Spellings USDOL used in some years -> the one name an entity is minted from (its latest spelling,
-#: except Turkey, whose 2022 name adds "(Türkiye)" and is kept as an alternative label).
-ALIASES: dict[str, str] = {
-    "Gambia": "The Gambia",
-    "Gambia, The": "The Gambia",
-    "Swaziland": "Eswatini",
-    "Macedonia": "North Macedonia",
-    "Moldova, Republic of": "Moldova",
-    "Saint Helena, Ascensión, and Tristán da Cunha": "Saint Helena, Ascension, and Tristan da Cunha",
-    "West Bank & Gaza Strip": "West Bank and the Gaza Strip",
-    "Turkey (Türkiye)": "Turkey",
-}
-
-#: Canonical names pycountry does not find by name -> ISO 3166-1 alpha-2; None: no ISO 3166-1 code.
-ISO_OVERRIDES: dict[str, str | None] = {
-    "Burma": "MM",
-    "British Indian Ocean Territories": "IO",
-    "Congo, Democratic Republic of the": "CD",
-    "Congo, Republic of the": "CG",
-    "Falkland Islands (Islas Malvinas)": "FK",
-    "The Gambia": "GM",
-    "Heard and McDonald Islands": "HM",
-    "Kosovo": None,  # not in ISO 3166-1 (XK is a user-assigned code)
-    "Pitcairn Islands": "PN",
-    "Russia": "RU",
-    "Saint Helena, Ascension, and Tristan da Cunha": "SH",
-    "São Tomé and Príncipe": "ST",
-    "Turkey": "TR",
-    "West Bank and the Gaza Strip": "PS",  # ISO 3166-1 PS covers the West Bank and the Gaza Strip
-}
-
-
-def slug(text: str) -> str:
-    """ASCII lower-case words joined by hyphens ("Côte d'Ivoire" -> "cote-d-ivoire")."""
-    ascii_ = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_.lower()).strip("-")
-
-
-@dataclass(frozen=True)
-class Country:
-    """A reconciled country or territory: one IRI across years and spellings."""
-
-    name: str
-    alpha2: str | None
-    alpha3: str | None
-
-    @property
-    def iri(self) -> URIRef:
-        return LKR[slug(self.name)]
-
-
-def reconcile(name: str) -> Country:
-    """The entity a USDOL spelling names, with ISO 3166-1 codes from pycountry where one exists."""
-    canonical = ALIASES.get(" ".join(name.split()), " ".join(name.split()))
-    if canonical in ISO_OVERRIDES:
-        code = ISO_OVERRIDES[canonical]
-        c = pycountry.countries.get(alpha_2=code) if code else None
-    else:
-        try:
-            c = pycountry.countries.lookup(canonical)
-        except LookupError:
-            raise InputError(
-                f"country {name!r}: not reconciled (add it to ALIASES or ISO_OVERRIDES)"
-            ) from None
-    return Country(canonical, c.alpha_2 if c else None, c.alpha_3 if c else None)
-
+from laborkg.namespace import LKC, LKG, LKR
 
 # --------------------------------------------------------------------------------------------
 # Mapping: element paths -> the ontology
@@ -534,7 +235,7 @@ def inventory(files: Iterable[tuple[FindingsFile, ET.Element]]) -> dict[str, set
     out: dict[str, set[int]] = defaultdict(set)
     for ff, root in files:
         for _rec, el in records(ff, root):
-            for path, child in _walk(el, ""):
+            for path, child in walk(el, ""):
                 if len(child) == 0 or (child.text or "").strip():
                     out["Country/" + re.sub(r"\[\d+\]", "", path)].add(ff.year)
     return dict(out)
