@@ -1,0 +1,55 @@
+"""Other people's SPARQL clients against a running laborkg serve: rdflib's SPARQLStore (SELECT and ASK)."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from rdflib import Graph, URIRef
+from rdflib.plugins.stores.sparqlstore import SPARQLStore
+
+from laborkg.backends.oxigraph import open_store
+from laborkg.server.app import make_server
+from laborkg.server.limits import Limits
+
+STPS = URIRef("https://w3id.org/laborkg/id/stps")
+
+
+@pytest.fixture(scope="module")
+def endpoint(built_store):
+    server = make_server(open_store(built_store), Limits(timeout=20, max_concurrent=2))
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/sparql"
+    server.shutdown()
+    server.server_close()
+    thread.join(10)
+
+
+def test_rdflib_sparqlstore_selects_and_asks(endpoint):
+    graph = Graph(store=SPARQLStore(endpoint, returnFormat="json"))
+    rows = list(
+        graph.query(
+            "SELECT ?unit WHERE { ?unit <https://w3id.org/laborkg/ontology#subAgencyOf> "
+            "<https://w3id.org/laborkg/id/fgr> }"
+        )
+    )
+    assert len(rows) == 3 and all(isinstance(r[0], URIRef) for r in rows)
+    asked = graph.query(
+        "ASK { <https://w3id.org/laborkg/id/stps> <https://w3id.org/laborkg/ontology#jurisdiction> "
+        "<https://w3id.org/laborkg/id/mexico> }"
+    )
+    assert asked.askAnswer is True
+    assert graph.query("ASK { <https://w3id.org/laborkg/id/stps> ?p <urn:nothing> }").askAnswer is False
+
+
+def test_rdflib_sparqlstore_sees_labels_in_both_languages(endpoint):
+    graph = Graph(store=SPARQLStore(endpoint, returnFormat="json"))
+    labels = {
+        (str(r[0]), r[0].language)
+        for r in graph.query(
+            f"SELECT ?l WHERE {{ <{STPS}> <http://www.w3.org/2000/01/rdf-schema#label> ?l }}"
+        )
+    }
+    assert ("Secretariat of Labor and Social Welfare", "en") in labels
+    assert ("Secretaría del Trabajo y Previsión Social", "es") in labels
