@@ -41,7 +41,7 @@ def cmd_ingest(args: argparse.Namespace, out) -> int:
         )
 
     years = findings.parse_years(args.years)
-    g, report = findings.ingest(args.directory, years, args.country, progress=progress)
-    n = findings.write_ntriples(g, args.output)
+    graphs = (g for _y, g, _r in findings.ingest_years(args.directory, years, args.country, progress))
+    n = findings.write_ntriples(graphs, args.output)
     out.write(f"{n} triples written to {args.output}\n")
     return 0

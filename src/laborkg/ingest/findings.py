@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -482,32 +482,52 @@ def _statistics_dimensions(g: Graph, obs: URIRef, v: Value, vals: list[Value]) -
     return used
 
 
-def ingest(
+def ingest_years(
     directory: Path | str,
     years: Iterable[int] = YEARS,
     countries: Iterable[str] = (),
     progress: Callable[[int, Report], None] | None = None,
-) -> tuple[Graph, Report]:
-    """Read the files of ``years`` in ``directory`` into a graph. Every file is verified and parsed and
-    every country name reconciled before anything is mapped; ``progress(year, report)`` follows each year.
-    A name in ``countries`` that names nothing in the files is an InputError."""
+    skip: dict[int, set[URIRef]] | None = None,
+) -> Iterator[tuple[int, Graph, Report]]:
+    """Read the files of ``years`` in ``directory``, one graph per reporting year (memory stays bounded by
+    a year). Every file is verified and parsed and every country name reconciled before the first year is
+    yielded; ``progress(year, report)`` follows each year. A name in ``countries`` that names nothing in
+    the files is an InputError; ``skip[year]``: countries (IRIs) of that year not to map."""
     wanted = {reconcile(n).iri: n for n in countries}
     loaded = [load(p) for p in find_files(directory, years)]
     seen = {reconcile(rec.name).iri for ff, root in loaded for rec, _ in records(ff, root)}
     for iri, name in wanted.items():
         if iri not in seen:
             raise InputError(f"country {name!r}: no record in the files read")
-    g, report = Graph(), Report()
+    report = Report()
     for ff, root in loaded:
+        g = Graph()
         by_record: dict[Record, list[Value]] = defaultdict(list)
         for v in values(ff, root):
             by_record[v.record].append(v)
+        skipped = (skip or {}).get(ff.year, set())
         for rec, vals in by_record.items():
-            if wanted and reconcile(rec.name).iri not in wanted:
+            iri = reconcile(rec.name).iri
+            if (wanted and iri not in wanted) or iri in skipped:
                 continue
             map_record(g, rec, vals, report)
         if progress:
             progress(ff.year, report)
+        yield ff.year, g, report
+
+
+def ingest(
+    directory: Path | str,
+    years: Iterable[int] = YEARS,
+    countries: Iterable[str] = (),
+    progress: Callable[[int, Report], None] | None = None,
+) -> tuple[Graph, Report]:
+    """All of :func:`ingest_years` in one graph (for a few countries or years; the whole series is read
+    year by year)."""
+    g, report = Graph(), Report()
+    for _year, yg, seen in ingest_years(directory, years, countries, progress):
+        g += yg
+        report = seen
     return g, report
 
 
@@ -522,10 +542,18 @@ def parse_years(text: str) -> list[int]:
     return list(range(first, last + 1))
 
 
-def write_ntriples(g: Graph, target: Path | str) -> int:
-    """Write ``g`` as sorted N-Triples, atomically; return the number of triples."""
+def ntriples_lines(g: Graph) -> list[str]:
+    """``g`` as N-Triples lines (no trailing newline), unsorted."""
+    return [line for line in g.serialize(format="nt").splitlines() if line.strip()]
+
+
+def write_ntriples(graphs: Graph | Iterable[Graph], target: Path | str) -> int:
+    """Write ``graphs`` (one graph, or one per year) as sorted, deduplicated N-Triples, atomically; return
+    the number of triples."""
     from laborkg.atomic import write_atomic
 
-    lines = sorted(line for line in g.serialize(format="nt").splitlines() if line.strip())
-    write_atomic(target, "\n".join(lines) + "\n")
+    lines: set[str] = set()
+    for g in [graphs] if isinstance(graphs, Graph) else graphs:
+        lines.update(ntriples_lines(g))
+    write_atomic(target, "\n".join(sorted(lines)) + "\n")
     return len(lines)
