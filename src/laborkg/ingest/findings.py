@@ -482,6 +482,36 @@ def _statistics_dimensions(g: Graph, obs: URIRef, v: Value, vals: list[Value]) -
     return used
 
 
+def prepare(
+    directory: Path | str, years: Iterable[int] = YEARS, countries: Iterable[str] = ()
+) -> tuple[list[tuple[FindingsFile, ET.Element]], set[URIRef]]:
+    """Verify and parse the files of ``years`` and reconcile ``countries`` (a name that names nothing in
+    the files is an InputError): (the parsed files, the wanted countries' IRIs, empty for all)."""
+    wanted = {reconcile(n).iri: n for n in countries}
+    loaded = [load(p) for p in find_files(directory, years)]
+    seen = {reconcile(rec.name).iri for ff, root in loaded for rec, _ in records(ff, root)}
+    for iri, name in wanted.items():
+        if iri not in seen:
+            raise InputError(f"country {name!r}: no record in the files read")
+    return loaded, set(wanted)
+
+
+def map_file(
+    ff: FindingsFile, root: ET.Element, wanted: set[URIRef], skip: set[URIRef], report: Report
+) -> Graph:
+    """One parsed file's records (only ``wanted`` countries when not empty, never ``skip``) as a graph."""
+    g = Graph()
+    by_record: dict[Record, list[Value]] = defaultdict(list)
+    for v in values(ff, root):
+        by_record[v.record].append(v)
+    for rec, vals in by_record.items():
+        iri = reconcile(rec.name).iri
+        if (wanted and iri not in wanted) or iri in skip:
+            continue
+        map_record(g, rec, vals, report)
+    return g
+
+
 def ingest_years(
     directory: Path | str,
     years: Iterable[int] = YEARS,
@@ -490,27 +520,13 @@ def ingest_years(
     skip: dict[int, set[URIRef]] | None = None,
 ) -> Iterator[tuple[int, Graph, Report]]:
     """Read the files of ``years`` in ``directory``, one graph per reporting year (memory stays bounded by
-    a year). Every file is verified and parsed and every country name reconciled before the first year is
-    yielded; ``progress(year, report)`` follows each year. A name in ``countries`` that names nothing in
-    the files is an InputError; ``skip[year]``: countries (IRIs) of that year not to map."""
-    wanted = {reconcile(n).iri: n for n in countries}
-    loaded = [load(p) for p in find_files(directory, years)]
-    seen = {reconcile(rec.name).iri for ff, root in loaded for rec, _ in records(ff, root)}
-    for iri, name in wanted.items():
-        if iri not in seen:
-            raise InputError(f"country {name!r}: no record in the files read")
+    a year). Every file is verified and parsed and every country name reconciled (:func:`prepare`) before
+    the first year is yielded; ``progress(year, report)`` follows each year; ``skip[year]``: countries
+    (IRIs) of that year not to map."""
+    loaded, wanted = prepare(directory, years, countries)
     report = Report()
     for ff, root in loaded:
-        g = Graph()
-        by_record: dict[Record, list[Value]] = defaultdict(list)
-        for v in values(ff, root):
-            by_record[v.record].append(v)
-        skipped = (skip or {}).get(ff.year, set())
-        for rec, vals in by_record.items():
-            iri = reconcile(rec.name).iri
-            if (wanted and iri not in wanted) or iri in skipped:
-                continue
-            map_record(g, rec, vals, report)
+        g = map_file(ff, root, wanted, (skip or {}).get(ff.year, set()), report)
         if progress:
             progress(ff.year, report)
         yield ff.year, g, report
