@@ -4,6 +4,13 @@ Each query runs with the parameters of its first ``#+ example:`` line. A result 
 ``tests/golden/<name>.json``: the variables and the rows as N-Triples terms, rows sorted, and the
 columns made with GROUP_CONCAT split on their separator and sorted (SPARQL leaves their order open).
 Regenerate after an intended change with ``.venv/bin/python tests/support/golden.py`` and review the diff.
+
+The queries of USDOL's findings data also have a golden answer on the findings store (the shipped graph plus
+the findings of ``support.findings.COUNTRIES``, every year; the ``findings_store`` fixture):
+``tests/golden/findings/<name>.json``, the answer of the store on disk to the first example, made comparable
+across backends (``support.compare.comparable``: numbers by value), with the example's parameters. Regenerate
+them with ``.venv/bin/python tests/support/golden.py findings [STORE]`` (STORE: a findings store; without it,
+one is built in a temporary directory, ~20 s).
 """
 
 from __future__ import annotations
@@ -15,6 +22,7 @@ import sys
 from pathlib import Path
 
 GOLDEN = Path(__file__).resolve().parents[1] / "golden"
+FINDINGS_GOLDEN = GOLDEN / "findings"
 _CONCAT = re.compile(
     r"GROUP_CONCAT\s*\((?:[^()]|\([^()]*(?:\([^()]*\))*[^()]*\))*?"
     r'separator\s*=\s*"([^"]*)"\s*\)\s*AS\s*\?(\w+)',
@@ -80,5 +88,57 @@ def write_all() -> None:
         print(f"{query.name}: {len(data.get('rows', data.get('triples', [])))} rows", file=sys.stderr)
 
 
+def compute_findings(store, query) -> dict:
+    """The golden form of ``query``'s answer on a findings store (any laborkg Store) to its first example."""
+    from support.compare import comparable
+
+    params = example_params(query)
+    return {"params": params, **comparable(store.query(query.name, params, timeout=None), query.text)}
+
+
+def findings_queries() -> list:
+    """The packaged queries tagged ``findings``: those with a golden answer on the findings store."""
+    from laborkg.query import catalogue as queries
+
+    return [q for q in queries.catalogue().values() if "findings" in q.tags]
+
+
+def write_findings(directory: Path | None = None) -> None:
+    """Write ``tests/golden/findings/<name>.json`` for every query tagged ``findings``, from the findings
+    store in ``directory`` (built in a temporary directory when None: the shipped graph, then the findings
+    of ``support.findings.COUNTRIES``, every year, as the ``findings_store`` fixture builds it)."""
+    import tempfile
+
+    from laborkg.backends.oxigraph import OxigraphStore
+
+    with tempfile.TemporaryDirectory() as tmp:
+        if directory is None:
+            import os
+
+            from laborkg.ingest.usdol_xml import YEARS
+            from laborkg.store.build import build
+            from laborkg.store.ingest import add_findings
+            from support.findings import COUNTRIES, FINDINGS
+
+            os.environ["LABORKG_CACHE_DIR"] = str(Path(tmp) / "cache")  # never the user's cache
+            directory = Path(tmp) / "kg"
+            build(directory)
+            add_findings(directory, FINDINGS, YEARS, COUNTRIES)
+        store = OxigraphStore(directory)
+        try:
+            FINDINGS_GOLDEN.mkdir(exist_ok=True)
+            for query in findings_queries():
+                data = compute_findings(store, query)
+                text = json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+                (FINDINGS_GOLDEN / f"{query.name}.json").write_text(text)
+                print(f"{query.name}: {len(data.get('rows', data.get('triples', [])))} rows", file=sys.stderr)
+        finally:
+            store.close()
+
+
 if __name__ == "__main__":
-    write_all()
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/: support.* as the tests import it
+    if sys.argv[1:2] == ["findings"]:
+        write_findings(Path(sys.argv[2]) if len(sys.argv) > 2 else None)
+    else:
+        write_all()

@@ -1,0 +1,159 @@
+"""Every packaged query with a golden answer on the findings store (tests/golden/findings/<name>.json; the
+store: the shipped graph plus the findings of support.findings.COUNTRIES, every year) gives it on every
+backend: the store on disk, the same closure in memory, rdflib's engine (the reference), laborkg serve over
+HTTP, and Virtuoso.
+
+Answers are compared as ``support.compare.comparable`` makes them (numbers by value, GROUP_CONCAT parts as
+sets); the goldens are regenerated with ``python tests/support/golden.py findings`` (docs/testing.md)."""
+
+from __future__ import annotations
+
+import json
+import threading
+
+import pytest
+from rdflib import Graph
+from support.compare import comparable
+from support.findings import require_findings
+from support.golden import FINDINGS_GOLDEN, compute_findings, example_params, findings_queries
+
+from laborkg.backends.oxigraph import OxigraphStore, dump, open_store
+from laborkg.backends.rdflib import RdflibStore
+from laborkg.backends.remote import EndpointStore
+from laborkg.query import catalogue as queries
+from laborkg.server.app import make_server
+from laborkg.server.limits import Limits
+
+require_findings()
+
+CATALOGUE = queries.catalogue()
+GOLDEN_NAMES = sorted(p.stem for p in FINDINGS_GOLDEN.glob("*.json"))
+
+
+def _golden(name: str) -> dict:
+    return json.loads((FINDINGS_GOLDEN / f"{name}.json").read_text())
+
+
+def _diff(want: dict, got: dict) -> str:
+    if want.get("vars") != got.get("vars"):
+        return f"variables differ: golden {want.get('vars')} vs now {got.get('vars')}"
+    w = [json.dumps(r, ensure_ascii=False) for r in want.get("rows", [])]
+    g = [json.dumps(r, ensure_ascii=False) for r in got.get("rows", [])]
+    missing, extra = [r for r in w if r not in g], [r for r in g if r not in w]
+    return "\n".join(
+        [f"{len(missing)} row(s) missing, {len(extra)} unexpected:"]
+        + [f"- {r}" for r in missing[:10]]
+        + [f"+ {r}" for r in extra[:10]]
+    )
+
+
+@pytest.fixture(scope="module")
+def disk(findings_store):
+    store = OxigraphStore(findings_store)
+    yield store
+    store.close()
+
+
+@pytest.fixture(scope="module")
+def dumped(disk) -> bytes:
+    data = dump(disk, "nt")
+    assert data
+    return data
+
+
+@pytest.fixture(scope="module")
+def memory(dumped):
+    store = OxigraphStore.in_memory(dumped)
+    yield store
+    store.close()
+
+
+@pytest.fixture(scope="module")
+def reference(dumped):
+    return RdflibStore(Graph().parse(data=dumped, format="nt"))
+
+
+@pytest.fixture(scope="module")
+def http(findings_store):
+    """``laborkg serve`` on the findings store, queried through the SPARQL protocol (terms written in)."""
+    server = make_server(open_store(findings_store), Limits(timeout=60, max_concurrent=1))
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
+    thread.start()
+    yield EndpointStore(f"http://127.0.0.1:{server.server_address[1]}/sparql", None)
+    server.shutdown()
+    server.server_close()
+    thread.join(10)
+
+
+def test_the_findings_queries_have_goldens_and_every_golden_a_query():
+    assert len(GOLDEN_NAMES) >= 7
+    assert set(GOLDEN_NAMES) <= set(CATALOGUE), "a golden answer without its query"
+    assert {q.name for q in findings_queries()} <= set(GOLDEN_NAMES), "a findings query without a golden"
+
+
+@pytest.mark.parametrize("name", GOLDEN_NAMES)
+def test_the_golden_is_of_the_first_example_and_not_empty(name):
+    want = _golden(name)
+    assert want["params"] == example_params(CATALOGUE[name])
+    assert want["rows"], f"{name}: an empty golden answer checks little; choose an example that finds rows"
+
+
+@pytest.mark.parametrize("backend", ["disk", "memory", "reference", "http"])
+@pytest.mark.parametrize("name", GOLDEN_NAMES)
+def test_findings_query_gives_its_golden_answer(request, backend, name):
+    store = request.getfixturevalue(backend)
+    want = _golden(name)
+    got = compute_findings(store, CATALOGUE[name])
+    assert got == want, _diff(want, got)
+
+
+@pytest.mark.parametrize("name", GOLDEN_NAMES)
+def test_every_row_cites_an_element_value_of_the_findings(disk, name):
+    """Each row of the golden answer carries a source that is an lkg:ElementValue with path and quote."""
+    want = _golden(name)
+    columns = [i for i, v in enumerate(want["vars"]) if v == "source" or v.endswith("Source")]
+    assert columns, f"{name} has no source column"
+    for row in want["rows"]:
+        cited = [row[i].strip("<>") for i in columns if row[i] is not None]
+        assert cited, f"{name}: a row without a source: {row}"
+        for iri in cited:
+            ask = disk.sparql(f"ASK {{ <{iri}> a lkg:ElementValue ; lkg:elementPath ?p ; lkg:quote ?q }}")
+            assert ask.boolean, iri
+
+
+# ---------------------------------------------------------------------------------------------
+# Virtuoso
+
+
+@pytest.fixture(scope="module")
+def virtuoso_findings(tmp_path_factory, reference):
+    """A private Virtuoso holding the findings store's closure (pushed with the Graph Store Protocol)."""
+    from support.virtuoso import PASSWORD, USER, start
+
+    from laborkg.publish.push import push
+
+    server = start(tmp_path_factory.mktemp("virtuoso-findings"))
+    try:
+        push(server.sparql_auth, reference.graph, gsp=server.gsp, user=USER, password=PASSWORD)
+        yield EndpointStore(server.sparql)
+    finally:
+        server.stop()
+
+
+@pytest.mark.virtuoso
+@pytest.mark.parametrize("name", GOLDEN_NAMES)
+def test_findings_query_gives_its_golden_answer_on_virtuoso(virtuoso_findings, name):
+    want = _golden(name)
+    got = compute_findings(virtuoso_findings, CATALOGUE[name])
+    assert got == want, _diff(want, got)
+
+
+@pytest.mark.parametrize("name", GOLDEN_NAMES)
+def test_every_example_gives_the_same_answer_on_disk_and_in_memory(disk, memory, name):
+    """The examples after the first, which have no golden answer, agree between the two Oxigraph stores."""
+    query = CATALOGUE[name]
+    for n in range(1, len(query.examples)):
+        params = example_params(type(query)(**{**vars(query), "examples": query.examples[n:]}))
+        on_disk = comparable(disk.query(name, params, timeout=None), query.text)
+        assert on_disk["rows"], (name, params)
+        assert comparable(memory.query(name, params, timeout=None), query.text) == on_disk, (name, params)
