@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import re
 
 from rdflib import URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
@@ -136,4 +137,47 @@ ORACLES = {
     ("ratifications", "quoting"): ("ratification", oracle_ratifications),
     ("policies", "table"): ("policy", oracle_policies),
     ("child-labor-statistics", "table"): ("observation", oracle_statistics),
+}
+
+
+# ---------------------------------------------------------------------------------------------
+# The findings queries' string parameters (answered on the findings store, not the shipped graph)
+
+
+def region_key(text: str) -> str:
+    """A USDOL region name as the findings queries compare it: lower case, letters a-z only, without the
+    words "and" and "the" ("Latin America & the Caribbean" -> "latinamericacaribbean")."""
+    spaced = " " + re.sub("[^a-z]+", " ", text.lower()) + " "
+    for _ in range(2):  # "and the": the second word's leading space is the first's trailing one
+        spaced = re.sub(" (and|the) ", " ", spaced)
+    return spaced.replace(" ", "")
+
+
+def region_matches(text: str, region: str) -> bool:
+    return region_key(text) in region_key(region)
+
+
+def kind_matches(text: str, exploitation: str) -> bool:
+    return re.sub("[^a-z]+", "", text.lower()) == exploitation.replace(" ", "")
+
+
+#: Honest values of the findings queries' string parameters, tried plain and inside the payloads' contexts.
+FINDINGS_REAL = {
+    "region": ["Latin America", "pacific", "Middle East & North Africa", "LATIN america AND the caribbean"],
+    "kind": ["child labor", "Forced-Labor", "forced child labor"],
+}
+
+
+def findings_strings(param: str) -> list[str]:
+    """The hostile strings, plus honest values of ``param`` plain and followed by a payload."""
+    honest = [r + p for r in FINDINGS_REAL[param] for p in ["", "'", '"', " #", "\n}", *PAYLOADS[9:14]]]
+    return hostile_strings() + honest
+
+
+# query → (string parameter, the column that identifies a row, the column the parameter filters on, whether a
+# text keeps a row with that value): the honest answer is the answer without the parameter, filtered so.
+FINDINGS_ORACLES = {
+    ("findings-country-ranking", "region"): ("observation", "usdolRegion", region_matches),
+    ("findings-goods", "region"): ("observation", "usdolRegion", region_matches),
+    ("findings-goods", "kind"): ("observation", "exploitation", kind_matches),
 }
