@@ -8,6 +8,7 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import os
+import random
 from pathlib import Path
 
 import pytest
@@ -26,6 +27,21 @@ MARKED_FIXTURES = {
     "virtuoso": {"virtuoso", "capped", "pushed", "remote"},
     "browser": {"browser", "shot"},
 }
+
+
+#: The seed of the random samples of tests/test_findings_sample.py: set it to repeat a run's sample.
+SAMPLE_SEED = "LABORKG_SAMPLE_SEED"
+
+
+def pytest_configure(config):
+    """A fresh sample seed per run unless one is given, chosen before the xdist workers start (they inherit
+    it from the environment, so every worker samples alike)."""
+    if not os.environ.get("PYTEST_XDIST_WORKER") and not os.environ.get(SAMPLE_SEED):
+        os.environ[SAMPLE_SEED] = str(random.SystemRandom().randrange(1, 10**9))
+
+
+def pytest_report_header(config):
+    return f"{SAMPLE_SEED}={os.environ.get(SAMPLE_SEED)} (the findings samples; set it to repeat them)"
 
 
 def pytest_collection_modifyitems(config, items):
