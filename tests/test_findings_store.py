@@ -250,3 +250,24 @@ def test_an_unreachable_mirror_is_one_line(monkeypatch, tmp_path):
     monkeypatch.setenv("LABORKG_CACHE_DIR", str(tmp_path / "cache"))
     code, _, err = _run("ingest", "findings", "--years", "2019", "-o", str(tmp_path / "x.nt"))
     assert code == 2 and err.startswith("laborkg: error: cannot download") and err.count("\n") == 1, err
+
+
+def test_laborkg_add_never_rebuilds_the_findings_away(built_store, tmp_path):
+    """An addition that would need a rebuild from the input files is refused on a store with ingested
+    findings (the rebuild would drop them); the store is left as it was."""
+    from laborkg.errors import InputError
+    from laborkg.store import incremental
+
+    store = tmp_path / "kg"
+    shutil.copytree(built_store, store)
+    si.add_findings(store, FINDINGS, [2022], ["Honduras"])
+    before = _fingerprint(store)
+    doc = tmp_path / "schema.ttl"
+    doc.write_text(
+        "@prefix lkg: <https://w3id.org/laborkg/ontology#> . "
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+        "lkg:Program rdfs:subClassOf lkg:Initiative .\n"
+    )
+    with pytest.raises(InputError, match="would drop what was ingested into it"):
+        incremental.add(store, [doc])
+    assert _fingerprint(store) == before
