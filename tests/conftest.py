@@ -111,6 +111,39 @@ def built_store(tmp_path_factory, _private_cache) -> Path:
     )
 
 
+@pytest.fixture(scope="session")
+def findings_store(built_store, tmp_path_factory) -> Path:
+    """The built store plus USDOL's findings of :data:`support.findings.COUNTRIES`, every reporting year
+    (``laborkg ingest findings --store``), built once per session and shared by the xdist workers.
+    Read-only, as :func:`built_store`."""
+    import shutil
+
+    from support.findings import COUNTRIES, FINDINGS, require_findings
+
+    from laborkg.ingest.usdol_xml import YEARS
+    from laborkg.store.ingest import add_findings
+
+    require_findings()
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent
+    directory = base / "findings-store" / "kg"
+    directory.parent.mkdir(parents=True, exist_ok=True)
+    with open(directory.parent / "lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (directory.parent / "fingerprint").exists():
+            shutil.rmtree(directory, ignore_errors=True)
+            shutil.copytree(built_store, directory)
+            add_findings(directory, FINDINGS, YEARS, COUNTRIES)
+            (directory.parent / "fingerprint").write_text(_fingerprint(directory))
+        fcntl.flock(lock, fcntl.LOCK_UN)
+    expected = (directory.parent / "fingerprint").read_text()
+    yield directory
+    assert _fingerprint(directory) == expected, (
+        f"a test changed the shared store {directory}: copy it instead"
+    )
+
+
 class _CanaryHandler(__import__("http.server").server.BaseHTTPRequestHandler):
     """Counts every request it receives and answers with a small body."""
 

@@ -1,4 +1,5 @@
-"""The ``laborkg ingest`` command: external structured data into N-Triples (for now: USDOL findings)."""
+"""The ``laborkg ingest`` command: external structured data (for now USDOL's findings) into a store, or
+into N-Triples."""
 
 from __future__ import annotations
 
@@ -10,8 +11,9 @@ def add_ingest_parser(sub: argparse._SubParsersAction) -> None:
     """Register ``laborkg ingest findings`` on the CLI's subparsers."""
     p = sub.add_parser(
         "ingest",
-        help="read external structured data into N-Triples",
-        description="Read external structured data into N-Triples, every value citing where it was read.",
+        help="add external structured data to the store (or write it as N-Triples)",
+        description="Read external structured data, every value citing where it was read, into the "
+        "default store, the store named by --store, or an N-Triples file (-o).",
     )
     which = p.add_subparsers(dest="source", metavar="SOURCE")
     which.required = True
@@ -19,16 +21,34 @@ def add_ingest_parser(sub: argparse._SubParsersAction) -> None:
         "findings",
         help="USDOL Findings on the Worst Forms of Child Labor, XML, reporting years 2014-2022",
         description="Read USDOL's Findings XML (countries_2014.xml … countries_2022.xml, each checked "
-        "against its known SHA-256) and write N-Triples atomically; progress per year on stderr.",
+        "against its known SHA-256), reason and validate it year by year with the store's own data, and "
+        "add it to the default store (or --store DIR); years and countries the store holds already are "
+        "not read again. With -o, write N-Triples (not reasoned) instead. Progress on stderr; bad input "
+        "exits 2 and data that does not conform exits 1, with the store unchanged.",
+        epilog="examples:\n  laborkg ingest findings --from ../shared/findings\n"
+        "  laborkg ingest findings            (downloads the files into the cache first)\n"
+        "  laborkg ingest findings --from ../shared/findings --years 2022 --country Mexico Guatemala\n"
+        "  laborkg ingest findings --from ../shared/findings --store kg/\n"
+        "  laborkg ingest findings --from ../shared/findings -o findings.nt",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     f.add_argument(
-        "--from", dest="directory", required=True, metavar="DIR", help="directory of the XML files"
+        "--from",
+        dest="directory",
+        metavar="DIR",
+        help="directory of the XML files (default: download them from USDOL's public repository into "
+        "the cache, each checked against its known SHA-256)",
     )
     f.add_argument("--years", default="2014-2022", metavar="A-B", help="reporting years (default 2014-2022)")
     f.add_argument(
         "--country", nargs="+", default=[], metavar="NAME", help="only these countries (any spelling)"
     )
-    f.add_argument("-o", "--output", required=True, metavar="FILE.nt", help="N-Triples file to write")
+    where = f.add_mutually_exclusive_group()
+    where.add_argument("--store", metavar="DIR", help="the store to add to (default: the default store)")
+    where.add_argument(
+        "-o", "--output", metavar="FILE.nt", help="write N-Triples (as mapped, not reasoned) instead"
+    )
+    f.add_argument("--data", nargs="+", metavar="FILE", help="the default store of these inputs")
 
 
 def cmd_ingest(args: argparse.Namespace, out) -> int:
@@ -41,7 +61,35 @@ def cmd_ingest(args: argparse.Namespace, out) -> int:
         )
 
     years = findings.parse_years(args.years)
-    g, report = findings.ingest(args.directory, years, args.country, progress=progress)
-    n = findings.write_ntriples(g, args.output)
-    out.write(f"{n} triples written to {args.output}\n")
+    if args.directory is None:
+        from laborkg.ingest.download import fetch
+
+        args.directory = fetch(years, progress=lambda m: sys.stderr.write(f"laborkg: {m}\n"))
+    if args.output:
+        graphs = (g for _y, g, _r in findings.ingest_years(args.directory, years, args.country, progress))
+        n = findings.write_ntriples(graphs, args.output)
+        out.write(f"{n} triples written to {args.output}\n")
+        return 0
+    from laborkg.store.ingest import add_findings
+
+    def say(message: str) -> None:
+        sys.stderr.write(f"laborkg: {message}\n")
+
+    if args.store:
+        directory = args.store
+    else:
+        from laborkg.store.default import open_default
+
+        open_default(args.data, progress=say).close()  # built first if needed
+        from laborkg.inputs import input_files
+        from laborkg.store.default import store_dir
+
+        directory = store_dir(input_files(args.data))
+    summary = add_findings(directory, args.directory, years, args.country, progress=say)
+    for line in summary["report"]:
+        out.write(f"{line}\n")
+    out.write(
+        f"{summary['triples_added']} triples added to {directory} "
+        f"({len(summary['years'])} reporting year(s) read; {summary['manifest']['triples']} in all)\n"
+    )
     return 0

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -556,32 +556,68 @@ def _statistics_dimensions(g: Graph, obs: URIRef, v: Value, vals: list[Value]) -
     return used
 
 
-def ingest(
-    directory: Path | str,
-    years: Iterable[int] = YEARS,
-    countries: Iterable[str] = (),
-    progress: Callable[[int, Report], None] | None = None,
-) -> tuple[Graph, Report]:
-    """Read the files of ``years`` in ``directory`` into a graph. Every file is verified and parsed and
-    every country name reconciled before anything is mapped; ``progress(year, report)`` follows each year.
-    A name in ``countries`` that names nothing in the files is an InputError."""
+def prepare(
+    directory: Path | str, years: Iterable[int] = YEARS, countries: Iterable[str] = ()
+) -> tuple[list[tuple[FindingsFile, ET.Element]], set[URIRef]]:
+    """Verify and parse the files of ``years`` and reconcile ``countries`` (a name that names nothing in
+    the files is an InputError): (the parsed files, the wanted countries' IRIs, empty for all)."""
     wanted = {reconcile(n).iri: n for n in countries}
     loaded = [load(p) for p in find_files(directory, years)]
     seen = {reconcile(rec.name).iri for ff, root in loaded for rec, _ in records(ff, root)}
     for iri, name in wanted.items():
         if iri not in seen:
             raise InputError(f"country {name!r}: no record in the files read")
-    g, report = Graph(), Report()
+    return loaded, set(wanted)
+
+
+def map_file(
+    ff: FindingsFile, root: ET.Element, wanted: set[URIRef], skip: set[URIRef], report: Report
+) -> Graph:
+    """One parsed file's records (only ``wanted`` countries when not empty, never ``skip``) as a graph."""
+    g = Graph()
+    by_record: dict[Record, list[Value]] = defaultdict(list)
+    for v in values(ff, root):
+        by_record[v.record].append(v)
+    for rec, vals in by_record.items():
+        iri = reconcile(rec.name).iri
+        if (wanted and iri not in wanted) or iri in skip:
+            continue
+        map_record(g, rec, vals, report)
+    return g
+
+
+def ingest_years(
+    directory: Path | str,
+    years: Iterable[int] = YEARS,
+    countries: Iterable[str] = (),
+    progress: Callable[[int, Report], None] | None = None,
+    skip: dict[int, set[URIRef]] | None = None,
+) -> Iterator[tuple[int, Graph, Report]]:
+    """Read the files of ``years`` in ``directory``, one graph per reporting year (memory stays bounded by
+    a year). Every file is verified and parsed and every country name reconciled (:func:`prepare`) before
+    the first year is yielded; ``progress(year, report)`` follows each year; ``skip[year]``: countries
+    (IRIs) of that year not to map."""
+    loaded, wanted = prepare(directory, years, countries)
+    report = Report()
     for ff, root in loaded:
-        by_record: dict[Record, list[Value]] = defaultdict(list)
-        for v in values(ff, root):
-            by_record[v.record].append(v)
-        for rec, vals in by_record.items():
-            if wanted and reconcile(rec.name).iri not in wanted:
-                continue
-            map_record(g, rec, vals, report)
+        g = map_file(ff, root, wanted, (skip or {}).get(ff.year, set()), report)
         if progress:
             progress(ff.year, report)
+        yield ff.year, g, report
+
+
+def ingest(
+    directory: Path | str,
+    years: Iterable[int] = YEARS,
+    countries: Iterable[str] = (),
+    progress: Callable[[int, Report], None] | None = None,
+) -> tuple[Graph, Report]:
+    """All of :func:`ingest_years` in one graph (for a few countries or years; the whole series is read
+    year by year)."""
+    g, report = Graph(), Report()
+    for _year, yg, seen in ingest_years(directory, years, countries, progress):
+        g += yg
+        report = seen
     return g, report
 
 
@@ -596,10 +632,18 @@ def parse_years(text: str) -> list[int]:
     return list(range(first, last + 1))
 
 
-def write_ntriples(g: Graph, target: Path | str) -> int:
-    """Write ``g`` as sorted N-Triples, atomically; return the number of triples."""
+def ntriples_lines(g: Graph) -> list[str]:
+    """``g`` as N-Triples lines (no trailing newline), unsorted."""
+    return [line for line in g.serialize(format="nt").splitlines() if line.strip()]
+
+
+def write_ntriples(graphs: Graph | Iterable[Graph], target: Path | str) -> int:
+    """Write ``graphs`` (one graph, or one per year) as sorted, deduplicated N-Triples, atomically; return
+    the number of triples."""
     from laborkg.atomic import write_atomic
 
-    lines = sorted(line for line in g.serialize(format="nt").splitlines() if line.strip())
-    write_atomic(target, "\n".join(lines) + "\n")
+    lines: set[str] = set()
+    for g in [graphs] if isinstance(graphs, Graph) else graphs:
+        lines.update(ntriples_lines(g))
+    write_atomic(target, "\n".join(sorted(lines)) + "\n")
     return len(lines)

@@ -1,0 +1,274 @@
+"""Add an ingested source (USDOL's Findings XML) to a store: mapped, reasoned and validated year by year,
+then loaded into a copy of the store that replaces it only when complete."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from laborkg.errors import InputError
+from laborkg.progress import say
+from laborkg.store.layout import DATABASE, MANIFEST, index_names, locked, read_manifest
+
+SOURCE = "usdol-findings"  # the manifest's key for this source
+ALL = "all"  # every country of a year
+
+
+def in_store(manifest: dict) -> dict[int, set[str] | str]:
+    """The findings already in a store: reporting year -> ``"all"`` or the country IRIs added."""
+    years = manifest.get("sources", {}).get(SOURCE, {}).get("years", {})
+    return {int(y): (ALL if e["countries"] == ALL else set(e["countries"])) for y, e in years.items()}
+
+
+def _curated(manifest: dict, directory: Path) -> list[Path]:
+    from laborkg.store.delta import inputs_unchanged
+
+    files = inputs_unchanged(manifest)
+    if files is None:
+        raise InputError(
+            f"{directory}: the files this store was built from have changed or gone, so the findings cannot "
+            "be reasoned with them: rebuild it with laborkg build"
+        )
+    return files
+
+
+class Reasoner:
+    """The closures of ontology + the store's inputs (``base``) + one year of findings: the validation
+    closure (no domain or range axioms) by laborkg's OWL RL materialiser, and the query closure from it
+    by adding what domain and range axioms entail (types, and their superclasses); rules that react to
+    those types are outside what laborkg's materialiser supports, which raises rather than guess. A test
+    proves both equal to the closures computed from scratch."""
+
+    def __init__(self, base) -> None:
+        from rdflib import Graph
+        from rdflib.namespace import RDF, RDFS
+
+        from laborkg.pipeline.reason import owl_rl_closure
+
+        self.base = Graph()
+        for t in base:
+            if t[1] not in (RDFS.domain, RDFS.range):
+                self.base.add(t)
+        schema = owl_rl_closure(Graph() + base, reasoner="laborkg")
+        self.known = {t for t in schema if not _has_bnode(t)}  # in the store already
+        supers: dict = {}
+        for c, d in schema.subject_objects(RDFS.subClassOf):
+            supers.setdefault(c, {c}).add(d)
+        self.domains = {p: self._up(supers, d) for p, d in _grouped(schema, RDFS.domain).items()}
+        self.ranges = {p: self._up(supers, r) for p, r in _grouped(schema, RDFS.range).items()}
+        self.type = RDF.type
+
+    @staticmethod
+    def _up(supers: dict, classes: set) -> set:
+        return set().union(*(supers.get(c, {c}) for c in classes))
+
+    def closures(self, year_graph) -> tuple[bytes, bytes]:
+        """(validation closure of base + ``year_graph``, what its query closure adds to the store's) as
+        N-Triples; triples with blank nodes (the ontology's lists) are the store's already."""
+        from rdflib import Graph, Literal
+
+        from laborkg.pipeline.reason import owl_rl_closure
+
+        g = Graph()
+        g += self.base
+        g += year_graph
+        owl_rl_closure(g, reasoner="laborkg")
+        validation = g.serialize(format="nt", encoding="utf-8")
+        more = Graph()
+        for s, p, o in g:
+            for c in self.domains.get(p, ()):
+                more.add((s, self.type, c))
+            if not isinstance(o, Literal):
+                for c in self.ranges.get(p, ()):
+                    more.add((o, self.type, c))
+        known = self.known
+        for t in g:
+            if t not in known and not _has_bnode(t):
+                more.add(t)
+        return validation, more.serialize(format="nt", encoding="utf-8")
+
+
+def _has_bnode(triple) -> bool:
+    from rdflib import BNode
+
+    return isinstance(triple[0], BNode) or isinstance(triple[2], BNode)
+
+
+def _grouped(graph, predicate) -> dict:
+    out: dict = {}
+    for s, o in graph.subject_objects(predicate):
+        out.setdefault(s, set()).add(o)
+    return out
+
+
+def validate_lines(ntriples: bytes) -> list:
+    """Violations of the shapes and the violation queries in one year's validation closure, run on an
+    in-memory pyoxigraph store."""
+    import pyoxigraph as ox
+
+    from laborkg.pipeline.validate import check_files, shapes_graph
+    from laborkg.store.build import oxigraph_check_violations
+
+    store = ox.Store()
+    store.bulk_load(ntriples, format=ox.RdfFormat.N_TRIPLES)
+    out = oxigraph_check_violations(store, check_files())
+    try:
+        from laborkg.pipeline.shacl_sparql import shacl_violations_store
+    except ImportError:  # pragma: no cover - until the store-side SHACL validator lands
+        return out
+    return shacl_violations_store(store, shapes_graph()) + out
+
+
+def add_findings(
+    directory: Path | str,
+    source: Path | str,
+    years: Iterable[int],
+    countries: Iterable[str] = (),
+    progress: Callable[[str], None] | None = None,
+) -> dict:
+    """Add the findings of ``years`` (only ``countries`` when given) read from ``source`` to the store in
+    ``directory``; what the store already holds is not read again. Returns a summary (``years``,
+    ``triples_added``, ``report``, ``manifest``).
+
+    Everything is read, mapped, reasoned and validated before the store is touched: bad input raises
+    :class:`InputError` (exit 2), data that does not conform raises
+    :class:`~laborkg.store.build.NotConforming` (exit 1), and the store is left as it was."""
+    import pyoxigraph as ox
+    from rdflib import URIRef
+
+    from laborkg.ingest import findings
+    from laborkg.ingest.countries import reconcile
+    from laborkg.pipeline.load import load
+    from laborkg.pipeline.validate import ValidationReport
+    from laborkg.store.build import NotConforming
+
+    directory = Path(directory)
+    read_manifest(directory)
+    years = list(years)
+    wanted = {str(reconcile(n).iri) for n in countries}
+    with locked(directory):
+        manifest = read_manifest(directory)
+        have = in_store(manifest)
+        skip: dict[int, set] = {}
+        todo = []
+        for y in years:
+            got = have.get(y, set())
+            if got == ALL or (wanted and wanted <= got):
+                continue
+            todo.append(y)
+            skip[y] = {URIRef(i) for i in got}
+        if not todo:
+            say(progress, "the store already holds these findings: nothing to add")
+            return {"years": [], "triples_added": 0, "report": [], "manifest": manifest}
+        started = time.monotonic()
+        reasoner = Reasoner(load(_curated(manifest, directory)))
+        say(progress, f"reading {len(todo)} reporting year(s) from {source}")
+        parent = directory.resolve().parent
+        work = Path(tempfile.mkdtemp(prefix=f".{directory.name}.findings-", dir=parent))
+        try:
+            loaded, wanted_iris = findings.prepare(source, todo, countries)
+            _JOB.update(loaded=loaded, wanted=wanted_iris, skip=skip, reasoner=reasoner, work=work)
+            query_files, added_countries, violations = [], {}, []
+            report = findings.Report()
+            for year, counts, added, found, path in _each_year(len(loaded)):
+                for name, n in counts.items():
+                    getattr(report, name)[year] = n
+                added_countries[year] = added
+                violations += found
+                query_files.append(path)
+                say(progress, f"findings {report.line(year)}; reasoned, validated ({_since(started)})")
+            if violations:
+                raise NotConforming(ValidationReport(sorted(set(violations))))
+            new_db = work / "store"
+            new_db.mkdir()
+            say(progress, f"loading {len(query_files)} year(s) into a copy of {directory}")
+            old = ox.Store.read_only(str(directory / DATABASE))
+            before = _count(old)
+            old.backup(str(new_db / DATABASE))
+            del old
+            for entry in directory.iterdir():
+                if entry.name not in (DATABASE, MANIFEST):
+                    (shutil.copytree if entry.is_dir() else shutil.copy2)(entry, new_db / entry.name)
+            store = ox.Store(str(new_db / DATABASE))
+            for f in query_files:
+                store.bulk_load(path=str(f), format=ox.RdfFormat.N_TRIPLES)
+            index_names(store)
+            store.flush()
+            after = _count(store)
+            del store
+            entries = manifest.setdefault("sources", {}).setdefault(
+                SOURCE, {"from": "USDOL Findings on the Worst Forms of Child Labor, XML", "years": {}}
+            )["years"]
+            every = not countries
+            for year in todo:
+                old_c = have.get(year, set())
+                now = ALL if every else sorted(set(old_c) | added_countries.get(year, set()))
+                entries[str(year)] = {"sha256": findings.KNOWN_SHA256[year], "countries": now}
+            manifest["triples"] = after
+            (new_db / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+            from laborkg.atomic import replace_directory
+
+            replace_directory(new_db, directory)
+        finally:
+            _JOB.clear()
+            shutil.rmtree(work, ignore_errors=True)
+    say(progress, f"added {after - before} triples to {directory} ({time.monotonic() - started:.0f} s)")
+    return {
+        "years": todo,
+        "triples_added": after - before,
+        "report": report.lines() if report else [],
+        "manifest": manifest,
+    }
+
+
+_JOB: dict = {}  # what the forked workers of _each_year read (inherited, not pickled)
+WORKERS = 2
+
+
+def _one_year(i: int) -> tuple:
+    """Map, reason and validate the ``i``-th parsed file of :data:`_JOB` (in a worker process)."""
+    from rdflib.namespace import RDF
+
+    from laborkg.ingest import findings
+
+    ff, root = _JOB["loaded"][i]
+    report = findings.Report()
+    g = findings.map_file(ff, root, _JOB["wanted"], _JOB["skip"].get(ff.year, set()), report)
+    added = {str(c) for c in g.subjects(RDF.type, findings.LKG.Country)}
+    validation, query = _JOB["reasoner"].closures(g)
+    del g
+    found = validate_lines(validation)
+    path = _JOB["work"] / f"{ff.year}.nt"
+    path.write_bytes(query)
+    counts = {name: getattr(report, name)[ff.year] for name in ("read", "mapped", "not_mapped", "unreadable")}
+    return ff.year, counts, added, found, path
+
+
+def _each_year(n: int):
+    """The results of :func:`_one_year` for every file, in order, computed by :data:`WORKERS` forked
+    processes (one when there is one file, or where fork is not available)."""
+    import multiprocessing as mp
+
+    if n < 2 or WORKERS < 2 or "fork" not in mp.get_all_start_methods():
+        yield from map(_one_year, range(n))
+        return
+    with mp.get_context("fork").Pool(min(WORKERS, n)) as pool:
+        yield from pool.imap(_one_year, range(n))
+
+
+def _since(started: float) -> str:
+    return f"{time.monotonic() - started:.0f} s"
+
+
+def _count(store) -> int:
+    """Triples in the default graph (what queries read; the name index is a named graph)."""
+    for row in store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"):
+        return int(row[0].value)
+    return 0
+
+
+__all__ = ["add_findings", "in_store", "validate_lines"]
