@@ -4,6 +4,11 @@ Each query runs with the parameters of its first ``#+ example:`` line. A result 
 ``tests/golden/<name>.json``: the variables and the rows as N-Triples terms, rows sorted, and the
 columns made with GROUP_CONCAT split on their separator and sorted (SPARQL leaves their order open).
 Regenerate after an intended change with ``.venv/bin/python tests/support/golden.py`` and review the diff.
+
+The queries about USDOL's findings data also have golden answers on the findings store (the shipped graph
+and the findings of ``support.findings.COUNTRIES``, every year: the ``findings_store`` fixture), stored as
+``tests/golden/findings/<name>.json`` with the parameters of :data:`FINDINGS_CASES`; regenerate them with
+``.venv/bin/python tests/support/golden.py --findings`` (builds such a store in a temporary directory).
 """
 
 from __future__ import annotations
@@ -80,5 +85,51 @@ def write_all() -> None:
         print(f"{query.name}: {len(data.get('rows', data.get('triples', [])))} rows", file=sys.stderr)
 
 
+#: Packaged queries with a golden answer on the findings store, with their parameters.
+FINDINGS_CASES: dict[str, dict[str, str]] = {
+    "minimum-age-below-compulsory-education": {},
+    "standards-not-meeting-international-standards": {"year": "2022"},
+    "suggested-actions-over-the-years": {"country": "Mexico"},
+    "ilab-projects": {"country": "Mexico"},
+}
+FINDINGS_GOLDEN = GOLDEN / "findings"
+
+
+def compute_on_store(store, name: str) -> dict:
+    """The normalised answer of ``name`` with its :data:`FINDINGS_CASES` parameters on a Store."""
+    from laborkg.query import catalogue as queries
+
+    return normalise(store.query(name, FINDINGS_CASES[name], timeout=None), queries.get(name).text)
+
+
+def write_findings() -> None:
+    import tempfile
+
+    from laborkg.backends.oxigraph import OxigraphStore
+    from laborkg.ingest.usdol_xml import YEARS
+    from laborkg.store.build import build
+    from laborkg.store.ingest import add_findings
+    from support.findings import COUNTRIES, FINDINGS
+
+    FINDINGS_GOLDEN.mkdir(exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        directory = Path(tmp) / "kg"
+        build(directory)
+        add_findings(directory, FINDINGS, YEARS, COUNTRIES)
+        store = OxigraphStore(directory)
+        try:
+            for name in FINDINGS_CASES:
+                data = compute_on_store(store, name)
+                target = FINDINGS_GOLDEN / f"{name}.json"
+                target.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n")
+                print(f"findings/{name}: {len(data['rows'])} rows", file=sys.stderr)
+        finally:
+            store.close()
+
+
 if __name__ == "__main__":
-    write_all()
+    if "--findings" in sys.argv[1:]:
+        sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+        write_findings()
+    else:
+        write_all()
