@@ -634,11 +634,8 @@ def test_ilab_projects_keep_titles_verbatim_in_the_quote_and_clean_in_the_value(
         node = findings_more.project_iri(" ".join(title.split()), "".join(link.split()))
         assert str(g.value(node, LKG.webpage)) == "".join(link.split())
         assert str(g.value(node, RDFS.label)) == findings_more.canonical_title(" ".join(title.split()))
-        listing = next(
-            s
-            for s in g.subjects(LKG.listedProject, node)
-            if (s, LKG.reportingYear, None) in g and "2022" in s
-        )
+        listing = LKR[f"usdol-findings-2022-mexico-ilab-project-{str(node)[-8:]}"]
+        assert g.value(listing, LKG.listedProject) == node
         assert str(g.value(listing, LKG.projectTitle)) == " ".join(title.split())
         assert g.value(listing, LKG.appliesIn) == LKR.mexico
         assert title in _sources(g, listing).values() and link in _sources(g, listing).values()
