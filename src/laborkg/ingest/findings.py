@@ -41,8 +41,9 @@ from laborkg.namespace import LKC, LKG, LKR
 class Target:
     """What an element's value becomes: ``kind`` is one of profile (a property of the country-year
     profile), entity (the country), good (a good's flag), number/count/boolean/percent (an
-    observation of ``indicator``, in ``sector`` if given), and standard/action/project/derived (read in
-    groups by ``findings_more``); ``note`` is added to the inventory."""
+    observation of ``indicator``, in ``sector`` if given), and standard/action/project/derived/territory
+    (the names of a territory): elements read in groups by ``findings_more`` (``findings_more.grouped``
+    says which; a territory's figure keeps its indicator's kind); ``note`` is added to the inventory."""
 
     kind: str
     target: str
