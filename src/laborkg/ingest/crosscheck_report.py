@@ -184,7 +184,8 @@ def markdown(cmp: Comparison, command: str) -> str:
         "source does not state is noted, not counted as a difference.",
         "- **ratifications**: `<instrument>_Ratified` against the seed's ratifications of that instrument.",
         "- **legal standards**: by standard type (whether it meets international standards, and the age).",
-        "- **suggested actions**: by area, then the closest words.",
+        "- **suggested actions**: by area, then the closest words (the years each was suggested are not "
+        "compared: the record lists its actions without years since 2015).",
         "- Everything else the record's mapped facts hold is listed as only in the XML; the seed's facts "
         "of the kinds above that the record does not hold, as only in seed 002.",
         "",
