@@ -456,6 +456,9 @@ def test_conflict_triples_link_existing_sourced_facts(graphs, report):
         assert SEED in files_a and files_b == {"countries_2022.xml"}
     other_years, _ = findings.ingest(FINDINGS, [2021], ["Mexico"])
     assert crosscheck.conflict_triples(curated_g, other_years) == []
+    # a store built from other data: no fact of seed 002, nothing to conflict with (and no error)
+    other_data = load(input_files([Path(paths.ROOT) / "data" / "summit-of-the-americas.ttl"]))
+    assert crosscheck.conflict_triples(other_data, mapped) == []
 
 
 def test_the_store_option_reads_the_same_curated_facts(built_store, report):

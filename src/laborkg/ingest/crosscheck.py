@@ -936,16 +936,18 @@ def conflict_triples(curated: Graph, findings: Graph) -> list[tuple[Node, Node, 
     """``(curated fact, lkg:conflictsWith, findings fact)`` for every difference between the findings
     graph's records and the narratives curated in ``curated`` (:data:`NARRATIVES`), stated once (the
     property is symmetric). Both facts exist already, each with its own sources: nothing is cited or
-    invented here. Empty when ``findings`` holds no record of a curated country-year."""
+    invented here. Empty when ``findings`` holds no record of a curated country-year, or ``curated`` no
+    fact of its narrative (a store built from other data)."""
     out: set[tuple[Node, Node, Node]] = set()
-    for (country, year), _seed in NARRATIVES.items():
+    for (country, year), seed in NARRATIVES.items():
         iri = reconcile(country).iri
         has_year = any(
             findings.value(ev, LKG.inDocument) is not None
             and findings.value(findings.value(ev, LKG.inDocument), LKG.reportingYear) == _gyear(year)
             for ev in findings.objects(iri, LKG.source)
         )
-        if not has_year:
+        doc = next(curated.subjects(LKG.fileName, Literal(seed)), None)
+        if not has_year or doc is None or next(curated.subjects(LKG.inDocument, doc), None) is None:
             continue
         for a, b in compare(curated, findings, country, year).conflict_pairs():
             out.add((a, LKG.conflictsWith, b))
