@@ -234,10 +234,13 @@ def _one_year(i: int) -> tuple:
     from rdflib.namespace import RDF
 
     from laborkg.ingest import findings
+    from laborkg.ingest.crosscheck import conflict_triples
 
     ff, root = _JOB["loaded"][i]
     report = findings.Report()
     g = findings.map_file(ff, root, _JOB["wanted"], _JOB["skip"].get(ff.year, set()), report)
+    for t in conflict_triples(_JOB["reasoner"].base, g):  # disagreements with the curated facts
+        g.add(t)
     added = {str(c) for c in g.subjects(RDF.type, findings.LKG.Country)}
     validation, query = _JOB["reasoner"].closures(g)
     del g
