@@ -524,116 +524,39 @@ def test_links_written_by_the_command_can_be_added_to_a_store(built_store, tmp_p
 
 
 # ---------------------------------------------------------------------------------------------
-# Legal standards and suggested actions: compared once the mapping reads them. A stand-in mapping of
-# the record's Legal_Standards and Suggested_Actions (the shape being written in ingest/findings.py: seed
-# 002's standard types and action areas, lkg:minimumAge or lkg:valueNote, lkg:meetsInternationalStandards,
-# lkg:actionText) shows the rules at work, against Table 4 and Table 11 read here apart.
-
-#: Legal_Standards/<element> -> (seed 002's standard type, Table 4's row label).
-STANDARDS = {
-    "Minimum_Work": ("minimum-age-for-work", "Minimum Age for Work"),
-    "Minimum_Hazardous_Work": ("minimum-age-for-hazardous-work", "Minimum Age for Hazardous Work"),
-    "Types_Hazardous_Work": (
-        "identification-of-hazardous-occupations",
-        "Identification of Hazardous Occupations or Activities Prohibited for Children",
-    ),
-    "Prohibition_Forced_Labor": ("prohibition-of-forced-labor", "Prohibition of Forced Labor"),
-    "Prohibition_Child_Trafficking": ("prohibition-of-child-trafficking", "Prohibition of Child Trafficking"),
-    "Prohibition_CSEC": (
-        "prohibition-of-commercial-sexual-exploitation-of-children",
-        "Prohibition of Commercial Sexual Exploitation of Children",
-    ),
-    "Prohibition_Illicit_Activities": (
-        "prohibition-of-using-children-in-illicit-activities",
-        "Prohibition of Using Children in Illicit Activities",
-    ),
-    "Minimum_Compulsory_Military": (
-        "prohibition-of-compulsory-recruitment-of-children-by-state-military",
-        "Prohibition of Compulsory Recruitment of Children by (State) Military",
-    ),
-    "Minumum_Voluntary_Military": (
-        "minimum-age-for-voluntary-state-military-recruitment",
-        "Minimum Age for Voluntary State Military Recruitment",
-    ),
-    "Minumum_Non_State_Military": (
-        "prohibition-of-military-recruitment-by-non-state-armed-groups",
-        "Prohibition of Military Recruitment by Non-state Armed Groups",
-    ),
-    "Compulsory_Education": ("compulsory-education-age", "Compulsory Education Age"),
-    "Free_Public_Education": ("free-public-education", "Free Public Education"),
-}
-AREAS = {
-    "Legal_Framework": "legal-framework",
-    "Enforcement": "enforcement",
-    "Coordination": "coordination",
-    "Government_Policies": "government-policies",
-    "Social_Programs": "social-programs",
-}
+# Legal standards and suggested actions: the findings mapping reads them (laborkg.ingest.findings_more:
+# seed 002's standard types and action areas, lkg:minimumAge or lkg:valueNote,
+# lkg:meetsInternationalStandards, lkg:actionText), so they are compared, against Table 4 and Table 11
+# read here apart.
 
 
-def _stand_in(mapped: Graph, mexico: ET.Element) -> Graph:
-    """``mapped`` plus Mexico's legal standards and suggested actions, each citing its elements."""
-    from rdflib.namespace import RDF, XSD
-
-    from laborkg.namespace import LKR
-
-    g = Graph() + mapped
-    name = next(
-        ev for ev in g.objects(LKR.mexico, LKG.source) if str(g.value(ev, LKG.elementPath)) == "Name[1]"
-    )
-    record, file = g.value(name, LKG.countryRecord), g.value(name, LKG.inDocument)
-
-    def cite(node, path, text):
-        ev = LKP["stand-in-" + re.sub(r"\W+", "-", path)]
-        for p, o in (
-            (RDF.type, LKG.ElementValue),
-            (LKG.countryRecord, record),
-            (LKG.inDocument, file),
-            (LKG.elementPath, Literal(path)),
-            (LKG.quote, Literal(text)),
-        ):
-            g.add((ev, p, o))
-        g.add((node, LKG.source, ev))
-
-    for el in mexico.find("Legal_Standards"):
-        node = LKR[f"stand-in-standard-{el.tag}"]
-        g.add((node, RDF.type, LKG.LegalStandard))
-        g.add((node, LKG.standardType, LKR[f"standard-type-{STANDARDS[el.tag][0]}"]))
-        g.add((node, LKG.appliesIn, LKR.mexico))
-        g.add((node, LKG.reportingYear, Literal("2022", datatype=XSD.gYear)))
-        age = el.findtext("Age").strip()
-        g.add(
-            (node, LKG.minimumAge, Literal(int(age)))
-            if age.isdigit()
-            else (node, LKG.valueNote, Literal(age))
-        )
-        meets = el.findtext("Conforms_To_Intl_Standard").strip() == "Yes"
-        g.add((node, LKG.meetsInternationalStandards, Literal(meets)))
-        for leaf in el:
-            cite(node, f"Legal_Standards[1]/{el.tag}[1]/{leaf.tag}[1]", leaf.text)
-    for area in mexico.find("Suggested_Actions"):
-        for i, action in enumerate(area.findall("Action"), start=1):
-            node = LKR[f"stand-in-action-{area.tag}-{i}"]
-            text = action.findtext("Name")
-            g.add((node, RDF.type, LKG.SuggestedAction))
-            g.add((node, LKG.actionArea, LKR[f"action-area-{AREAS[area.tag]}"]))
-            g.add((node, LKG.actionText, Literal(" ".join(text.split()), lang="en")))
-            g.add((node, LKG.addressedTo, LKR.mexico))
-            cite(node, f"Suggested_Actions[1]/{area.tag}[1]/Action[{i}]/Name[1]", text)
+def _map_changed(record: ET.Element) -> Graph:
+    """A changed copy of Mexico's 2022 record mapped as the findings mapping maps the file's."""
+    ff = usdol_xml.FindingsFile(2022, usdol_xml.KNOWN_SHA256[2022], XML)
+    root = ET.parse(XML).getroot()
+    pos = [c.findtext("Name") for c in root.findall("Country")].index(record.findtext("Name")) + 1
+    rec = usdol_xml.Record(ff, pos, record.findtext("Name"))
+    vals = [
+        usdol_xml.Value(rec, path, el.text)
+        for path, el in usdol_xml.walk(record, "")
+        if el.text is not None and el.text.strip()
+    ]
+    g = Graph()
+    findings.map_record(g, rec, vals, findings.Report())
     return g
 
 
-def test_legal_standards_and_suggested_actions_once_mapped(graphs, mexico, curated):
+def test_legal_standards_and_suggested_actions_are_compared(graphs, mexico, curated):
+    from laborkg.ingest.findings_more import STANDARD_TYPES
+
     curated_g, mapped = graphs
-    before = crosscheck.compare(curated_g, mapped)
-    assert [n for n, why in before.not_compared if "Legal_Standards" in why or "Suggested_Actions" in why]
-    after = crosscheck.compare(curated_g, _stand_in(mapped, mexico))
+    after = crosscheck.compare(curated_g, mapped)
     assert not [n for n, why in after.not_compared if "Legal_Standards" in why or "Suggested_Actions" in why]
     table = _table_rows(curated)
     standards = [r for r in after.rows if r.kind == "legal standards"]
-    assert len(standards) == len(STANDARDS)
+    assert len(standards) == len(STANDARD_TYPES)
     for el in mexico.find("Legal_Standards"):
-        cells = table[STANDARDS[el.tag][1]].split("\t")
+        cells = table[STANDARD_TYPES[el.tag][1]].split("\t")
         xml_age = el.findtext("Age").strip()
         same = cells[1] == el.findtext("Conforms_To_Intl_Standard").strip() and (
             cells[2] == xml_age or (cells[2] == "" and not xml_age.isdigit())
@@ -656,7 +579,8 @@ def test_legal_standards_and_suggested_actions_once_mapped(graphs, mexico, curat
     changed.find(f"Legal_Standards/{el.tag}/Age").text = str(int(el.findtext("Age")) + 1)
     first = changed.find("Suggested_Actions/Enforcement/Action/Name")
     first.text = first.text.replace("529", "600")
-    worse = crosscheck.compare(curated_g, _stand_in(mapped, changed))
+    worse = crosscheck.compare(curated_g, _map_changed(changed))
+    assert crosscheck.compare(curated_g, _map_changed(mexico)).rows == after.rows
     differ = [r for r in worse.rows if r.status == "differ"]
     assert len(differ) == len([r for r in after.rows if r.status == "differ"]) + 2
     assert all(r.conflicts for r in differ if r.kind in ("legal standards", "suggested actions"))

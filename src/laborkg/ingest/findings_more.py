@@ -479,6 +479,8 @@ def _projects(ctx: Context, vals: list[Value]) -> dict[str, bool]:
             g.add((project, LKG.webpage, Literal(link, datatype=XSD.anyURI)))
         listing = LKR[f"usdol-findings-{ctx.year}-{ctx.cslug}-ilab-project-{str(project)[-8:]}"]
         g.add((listing, RDF.type, LKG.ProjectListing))
+        label = f"{ctx.country.name}, {ctx.year}: ILAB project {canonical} (USDOL findings)"
+        g.add((listing, RDFS.label, Literal(label, lang="en")))
         g.add((listing, LKG.listedProject, project))
         g.add((listing, LKG.appliesIn, ctx.country.iri))
         g.add((listing, LKG.reportingYear, _year(ctx.year)))
