@@ -474,6 +474,11 @@ def test_http_compare(served):
     assert str(MEXICO) in keys and str(LKR.philippines) not in keys
     status, _, body = get(served, "/compare", indicator=str(INSPECTORS), year="2022", labels="es")
     assert status == 200 and "Comparar países" in body
+    # the scale links keep every choice, "all years" included
+    status, _, body = get(served, "/compare", year="all", region=entries_region, scale="linear")
+    assert status == 200 and 'data-scale="linear"' in body
+    links = [a["href"] for a in markup.parse(body).find_all("a", "scale")]
+    assert links and all("year=all" in h and "region=Latin+America" in h for h in links)
 
 
 def test_http_links_to_the_new_pages(served):

@@ -355,7 +355,7 @@ def test_compare_page(browser, live_findings, shot):
     assert len(_css(browser, "table.values tr[data-observation]")) == len(labels)
     # all years, one region, by the form
     Select(_css(browser, "#indicator")[0]).select_by_value(INSPECTORS)
-    Select(_css(browser, "#year")[0]).select_by_value("")
+    Select(_css(browser, "#year")[0]).select_by_value("all")
     Select(_css(browser, "#region")[0]).select_by_value("Latin America and the Caribbean")
     _css(browser, "#show")[0].click()
     _wait(browser, lambda d: _css(d, "svg.line-chart"))
@@ -370,6 +370,7 @@ def test_compare_page(browser, live_findings, shot):
     _wait(browser, lambda d: "labels=es" in d.current_url and _css(d, "svg.line-chart"))
     assert _css(browser, "h1")[0].text == "Comparar países: un indicador"
     region = Select(_css(browser, "#region")[0]).first_selected_option.get_attribute("value")
-    assert region == "Latin America and the Caribbean"  # the choice survives the switch
+    assert region == "Latin America and the Caribbean"  # the choices survive the switch
+    assert Select(_css(browser, "#year")[0]).first_selected_option.get_attribute("value") == "all"
     assert _css(browser, "input[name=labels]")[0].get_attribute("value") == "es"
     shot("compare-page-es.png")

@@ -592,7 +592,7 @@ def _form(
         )
         for i in sorted(indicators, key=lambda i: lab.term(i.indicator).casefold())
     )
-    yrs = option("", text(lang, "all-years"), choice.year is None) + "".join(
+    yrs = option("all", text(lang, "all-years"), choice.year is None) + "".join(
         option(str(y), str(y), y == choice.year) for y in sorted(years, reverse=True)
     )
     regs = option("", text(lang, "all-regions"), choice.region is None) + "".join(
@@ -743,7 +743,7 @@ def compare_page(
 def _compare_params(choice: Choice, lang: str) -> dict[str, str]:
     return {
         "indicator": str(choice.indicator),
-        "year": "" if choice.year is None else str(choice.year),
+        "year": "all" if choice.year is None else str(choice.year),
         "region": choice.region or "",
         "labels": lang if lang != "en" else "",
     }
