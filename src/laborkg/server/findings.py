@@ -352,10 +352,15 @@ def _scale_links(params: dict[str, str], scale: str, lang: str) -> str:
     return f'<p class="scales">{esc(text(lang, "scale"))}: {" · ".join(links)}</p>'
 
 
-def pivot_table(lines: Sequence[tuple[str, list[Shown]]], years: Sequence[int], lang: str, css: str) -> str:
-    """A chart's data beside it: one row per line, one column per year; each cell links to its source row."""
-    out = [f'<div class="scroll"><table class="results pivot {css}"><caption>{esc(text(lang, "data-table"))}']
-    out.append(f'</caption><thead><tr><th scope="col">{esc(text(lang, "series"))}</th>')
+def pivot_table(
+    lines: Sequence[tuple[str, list[Shown]]], years: Sequence[int], lang: str, css: str, caption: bool = True
+) -> str:
+    """A chart's data beside it (or the yes/no answers): one row per line, one column per year; each cell
+    links to its source row."""
+    out = [f'<div class="scroll"><table class="results pivot {css}">']
+    if caption:
+        out.append(f"<caption>{esc(text(lang, 'data-table'))}</caption>")
+    out.append(f'<thead><tr><th scope="col">{esc(text(lang, "series" if caption else "indicator"))}</th>')
     out += [f'<th scope="col">{y}</th>' for y in years]
     out.append("</tr></thead><tbody>")
     for name, shown in lines:
@@ -550,7 +555,7 @@ def country_page(
                 keys[s.value.key].append(s)
         grid = [(line_name(k, lab, lang), ss) for k, ss in keys.items()]
         parts.append(f'<h2 id="booleans">{esc(text(lang, "booleans"))}</h2>')
-        parts.append(pivot_table(grid, years, lang, "booleans"))
+        parts.append(pivot_table(grid, years, lang, "booleans", caption=False))
 
     parts.append(f'<h2 id="values">{esc(text(lang, "values"))}</h2>')
     parts.append(f'<p class="lead">{esc(text(lang, "values-lead", n=len(shown)))}</p>')
