@@ -330,14 +330,18 @@ def _year(y: int) -> Literal:
 
 
 def _provenance(g: Graph, v: Value) -> URIRef:
+    """The ElementValue of ``v`` (with its record and file), added once per graph."""
+    if (v.iri, RDF.type, LKG.ElementValue) in g:  # cited already: a look-up is cheaper than 12 adds
+        return v.iri
     ff, rec = v.record.file, v.record
-    g.add((ff.iri, RDF.type, LKG.FindingsFile))
-    g.add((ff.iri, LKG.fileName, Literal(file_name(ff.year))))
-    g.add((ff.iri, LKG.reportingYear, _year(ff.year)))
-    g.add((ff.iri, LKG.sha256, Literal(ff.sha256)))
-    g.add((rec.iri, RDF.type, LKG.CountryRecord))
-    g.add((rec.iri, LKG.inFile, ff.iri))
-    g.add((rec.iri, LKG.recordPosition, Literal(rec.position)))
+    if (rec.iri, RDF.type, LKG.CountryRecord) not in g:
+        g.add((ff.iri, RDF.type, LKG.FindingsFile))
+        g.add((ff.iri, LKG.fileName, Literal(file_name(ff.year))))
+        g.add((ff.iri, LKG.reportingYear, _year(ff.year)))
+        g.add((ff.iri, LKG.sha256, Literal(ff.sha256)))
+        g.add((rec.iri, RDF.type, LKG.CountryRecord))
+        g.add((rec.iri, LKG.inFile, ff.iri))
+        g.add((rec.iri, LKG.recordPosition, Literal(rec.position)))
     g.add((v.iri, RDF.type, LKG.ElementValue))
     g.add((v.iri, LKG.inDocument, ff.iri))
     g.add((v.iri, LKG.countryRecord, rec.iri))

@@ -54,12 +54,16 @@ class Reasoner:
             if t[1] not in (RDFS.domain, RDFS.range):
                 self.base.add(t)
         schema = owl_rl_closure(Graph() + base, reasoner="laborkg")
-        self.known = {t for t in schema if not _has_bnode(t)}  # in the store already
         supers: dict = {}
         for c, d in schema.subject_objects(RDFS.subClassOf):
             supers.setdefault(c, {c}).add(d)
-        self.domains = {p: self._up(supers, d) for p, d in _grouped(schema, RDFS.domain).items()}
-        self.ranges = {p: self._up(supers, r) for p, r in _grouped(schema, RDFS.range).items()}
+        # as N-Triples terms: the closure's domains and ranges, with their superclasses
+        self.domains = {
+            p: {c.n3() for c in self._up(supers, d)} for p, d in _grouped(schema, RDFS.domain).items()
+        }
+        self.ranges = {
+            p: {c.n3() for c in self._up(supers, r)} for p, r in _grouped(schema, RDFS.range).items()
+        }
         self.type = RDF.type
 
     @staticmethod
@@ -68,28 +72,35 @@ class Reasoner:
 
     def closures(self, year_graph) -> tuple[bytes, bytes]:
         """(validation closure of base + ``year_graph``, what its query closure adds to the store's) as
-        N-Triples; triples with blank nodes (the ontology's lists) are the store's already."""
-        from rdflib import Graph, Literal
+        N-Triples; triples with blank nodes (the ontology's lists) are the store's already. Reasons in
+        ``year_graph`` itself (it gets base and the entailments), so that nothing is copied."""
+        from rdflib import BNode, Literal
 
         from laborkg.pipeline.reason import owl_rl_closure
 
-        g = Graph()
+        g = year_graph
         g += self.base
-        g += year_graph
         owl_rl_closure(g, reasoner="laborkg")
         validation = g.serialize(format="nt", encoding="utf-8")
-        more = Graph()
-        for s, p, o in g:
-            for c in self.domains.get(p, ()):
-                more.add((s, self.type, c))
-            if not isinstance(o, Literal):
-                for c in self.ranges.get(p, ()):
-                    more.add((o, self.type, c))
-        known = self.known
-        for t in g:
-            if t not in known and not _has_bnode(t):
-                more.add(t)
-        return validation, more.serialize(format="nt", encoding="utf-8")
+        types: dict = {}  # node -> the classes its properties' domains and ranges give it
+        for p, classes in self.domains.items():
+            for x in g.subjects(p, None, unique=True):
+                if not isinstance(x, BNode):
+                    types.setdefault(x, set()).update(classes)
+        for p, classes in self.ranges.items():
+            for x in g.objects(None, p, unique=True):
+                if not isinstance(x, (Literal, BNode)):
+                    types.setdefault(x, set()).update(classes)
+        a = f" {self.type.n3()} "
+        typing = [f"<{x}>{a}{c} ." for x, cs in types.items() for c in cs]
+        lines = [line for line in validation.split(b"\n") if line and not _bnode_line(line)]
+        lines += [t.encode("utf-8") for t in typing]
+        return validation, b"\n".join(lines) + b"\n"
+
+
+def _bnode_line(line: bytes) -> bool:
+    """An N-Triples line with a blank node as subject or object (a literal never ends in ``_:x .``)."""
+    return line.startswith(b"_:") or line.rstrip(b" .").rsplit(b" ", 1)[-1].startswith(b"_:")
 
 
 def _has_bnode(triple) -> bool:
