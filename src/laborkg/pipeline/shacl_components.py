@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from itertools import combinations
 from typing import Any, Protocol
@@ -685,11 +685,22 @@ def _certain(node) -> set:
     return set()
 
 
+def _parts(node) -> Iterator[CompValue]:
+    """``node`` and the graph patterns under it."""
+    yield node
+    for key in ("p", "p1", "p2"):
+        if isinstance(node.get(key), CompValue):
+            yield from _parts(node[key])
+
+
 def _check_prebinding(node, where: str) -> None:
     """Refuse queries where joining on $this afterwards differs from pySHACL's pre-bound $this: every
     expression and OPTIONAL reading $this must come after a pattern that binds it."""
     if not isinstance(node, CompValue):
         return
+    for part in _parts(node):
+        if part.name in _PREBINDING_UNSUPPORTED:
+            raise UnsupportedShape(f"{where}: {_PREBINDING_UNSUPPORTED[part.name]} is not supported")
     name = node.name
     if name in _PREBINDING_UNSUPPORTED or (name == "ToMultiSet" and node["p"].name == "values"):
         raise UnsupportedShape(f"{where}: {_PREBINDING_UNSUPPORTED.get(name, 'VALUES')} is not supported")
