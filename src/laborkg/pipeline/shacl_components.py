@@ -132,10 +132,11 @@ class Constraint:
         self.g = compiler.g
         self.shape = shape
 
-    def pattern(self, x: str, v: str, vars: Vars, top: bool) -> str | None:
+    def pattern(self, x: str, v: str, vars: Vars, top: str | None) -> str | None:
         """A pattern with one solution per result at focus ``x`` (bound before it); ``v`` is bound to the
-        result's value where the component reports one (for a node shape ``v`` is ``x``). ``top``: the
-        focus nodes are joined from outside, so aggregates over the whole store may be used."""
+        result's value where the component reports one (for a node shape ``v`` is ``x``). ``top``: at the
+        top level, the pattern of the focus nodes (joined from outside, so the pattern may select over
+        the whole store and join); None inside a nested shape (correlated forms only)."""
         raise NotImplementedError
 
     def generic(self, data: Graph, focus, value) -> str:
@@ -147,7 +148,8 @@ class Constraint:
 
     def checks(self, focus: Callable[[str, Vars], str]) -> list[CompiledCheck]:
         vars = Vars()
-        pattern = self.pattern("?this", "?this" if not self.shape.is_property else "?value", vars, top=True)
+        value = "?this" if not self.shape.is_property else "?value"
+        pattern = self.pattern("?this", value, vars, top=focus("?this", vars))
         if pattern is None:
             return []
         value = ""
@@ -192,7 +194,7 @@ class ClassConstraint(Constraint):
     def pattern(self, x, v, vars, top):
         t = vars.new("t")
         instance = f"{v} <{RDF.type}> {t} . {t} <{RDFS.subClassOf}>* <{self.cls}> ."
-        if top:  # the instances once, then a set difference: 10-40x faster than EXISTS per value
+        if top is not None:  # the instances once, then a set difference: 10-40x faster than EXISTS
             return f"{self.c.values(self.shape, x, v)} MINUS {{ SELECT DISTINCT {v} WHERE {{ {instance} }} }}"
         return f"{self.c.values(self.shape, x, v)} FILTER NOT EXISTS {{ {instance} }}"
 
@@ -248,28 +250,32 @@ def _at_least(x: str, path: str, k: int, condition: Callable[[str], str] | None,
 
 
 def _count_pattern(
-    x: str, path: str, condition: Callable[[str], str] | None, op: str, n: int, vars: Vars, top: bool
+    x: str, path: str, condition: Callable[[str], str] | None, op: str, n: int, vars: Vars, top: str | None
 ) -> str | None:
     """A pattern with a solution iff the number of ``x``'s distinct values meeting ``condition`` ``op``
-    ``n`` (op: "<" or ">")."""
+    ``n`` (op: "<" or ">"). At the top level, complex paths are followed from the focus nodes only
+    (``top``): a path such as ``p*`` from every node of the store would be costly."""
+    scope = top if top is not None and not path.startswith("<") else ""
     if op == "<":
         if n == 0:
             return None
-        if n == 1 and top:  # the nodes that have one, then a set difference: 2x faster than NOT EXISTS
+        if (
+            n == 1 and top is not None
+        ):  # the nodes that have one, then a set difference: 2x faster than NOT EXISTS
             w = vars.new("w")
-            return f"MINUS {{ {x} {path} {w} .{f' FILTER({condition(w)})' if condition else ''} }}"
-        if n == 1 or not top:
+            return f"MINUS {{ {scope} {x} {path} {w} .{f' FILTER({condition(w)})' if condition else ''} }}"
+        if n == 1 or top is None:
             return f"FILTER NOT EXISTS {{ {_at_least(x, path, n, condition, vars)} }}"
-        w, c, s = vars.new("w"), vars.new("n"), vars.new("s")
+        w, c = vars.new("w"), vars.new("n")
         test = f" FILTER({condition(w)})" if condition else ""
-        counted = f"SELECT ({s} AS {x}) (COUNT(DISTINCT {w}) AS {c}) WHERE {{ {s} {path} {w} .{test} }}"
-        return f"OPTIONAL {{ {counted} GROUP BY {s} }} FILTER(COALESCE({c}, 0) < {n})"
-    if not top:
+        counted = f"SELECT {x} (COUNT(DISTINCT {w}) AS {c}) WHERE {{ {scope} {x} {path} {w} .{test} }}"
+        return f"OPTIONAL {{ {counted} GROUP BY {x} }} FILTER(COALESCE({c}, 0) < {n})"
+    if top is None:
         return _at_least(x, path, n + 1, condition, vars)
-    w, s = vars.new("w"), vars.new("s")
+    w = vars.new("w")
     test = f" FILTER({condition(w)})" if condition else ""
     return (
-        f"{{ SELECT ({s} AS {x}) WHERE {{ {s} {path} {w} .{test} }} GROUP BY {s} "
+        f"{{ SELECT {x} WHERE {{ {scope} {x} {path} {w} .{test} }} GROUP BY {x} "
         f"HAVING (COUNT(DISTINCT {w}) > {n}) }}"
     )
 
@@ -411,11 +417,12 @@ class UniqueLangConstraint(Constraint):
     def pattern(self, x, v, vars, top):
         a, b = vars.new("w"), vars.new("w")
         path = self.c.path(self.shape)
-        if top:  # counted per node and language over the store, then joined: linear
-            s, tagged = vars.new("s"), f'isLiteral({a}) && LANG({a}) != ""'
-            counted = f"{s} {path} {a} . FILTER({tagged}) BIND(LCASE(LANG({a})) AS ?lang)"
-            grouped = f"GROUP BY {s} ?lang HAVING (COUNT(DISTINCT {a}) > 1)"
-            return f"{{ SELECT ({s} AS {x}) ?lang WHERE {{ {counted} }} {grouped} }}"
+        if top is not None:  # counted per node and language, then joined: linear
+            scope = "" if path.startswith("<") else top
+            tagged = f'isLiteral({a}) && LANG({a}) != ""'
+            counted = f"{scope} {x} {path} {a} . FILTER({tagged}) BIND(LCASE(LANG({a})) AS ?lang)"
+            grouped = f"GROUP BY {x} ?lang HAVING (COUNT(DISTINCT {a}) > 1)"
+            return f"{{ SELECT {x} ?lang WHERE {{ {counted} }} {grouped} }}"
         lang = vars.new("lang")
         same = f'isLiteral({a}) && isLiteral({b}) && LANG({a}) != "" && !sameTerm({a}, {b})'
         same += f" && LCASE(LANG({a})) = LCASE(LANG({b}))"
@@ -459,8 +466,9 @@ class HasValueConstraint(Constraint):
     def pattern(self, x, v, vars, top):
         if not self.shape.is_property:
             return f"FILTER(!sameTerm({x}, {self.term}))"
-        if top:
-            return f"MINUS {{ {x} {self.c.path(self.shape)} {self.term} }}"
+        if top is not None:
+            path = self.c.path(self.shape)
+            return f"MINUS {{ {'' if path.startswith('<') else top} {x} {path} {self.term} }}"
         return f"FILTER NOT EXISTS {{ {x} {self.c.path(self.shape)} {self.term} }}"
 
     def generic(self, data, focus, value):

@@ -201,7 +201,7 @@ class _Compiler:
         if shape.severity not in allowed:
             for constraint in self.constraints(shape):
                 v = x if not shape.is_property else vars.new()
-                pattern = constraint.pattern(x, v, vars, top=False)
+                pattern = constraint.pattern(x, v, vars, top=None)
                 if pattern is not None:
                     parts.append(pattern)
         for child in self.g.objects(shape.node, SH.property):
