@@ -116,22 +116,25 @@ def _grouped(graph, predicate) -> dict:
     return out
 
 
+_SHAPES: list = []  # (shapes graph, compiled checks), compiled once per process (workers inherit it)
+
+
 def validate_lines(ntriples: bytes) -> list:
-    """Violations of the shapes and the violation queries in one year's validation closure, run on an
-    in-memory pyoxigraph store."""
+    """Violations of the SHACL shapes (compiled to SPARQL, :mod:`laborkg.pipeline.shacl_sparql`) and of
+    the violation queries in one year's validation closure, run on an in-memory pyoxigraph store."""
     import pyoxigraph as ox
 
+    from laborkg.pipeline.shacl_sparql import compile_shapes, shacl_violations_store
     from laborkg.pipeline.validate import check_files, shapes_graph
     from laborkg.store.build import oxigraph_check_violations
 
+    if not _SHAPES:
+        shapes = shapes_graph()
+        _SHAPES.append((shapes, compile_shapes(shapes)))
+    shapes, compiled = _SHAPES[0]
     store = ox.Store()
     store.bulk_load(ntriples, format=ox.RdfFormat.N_TRIPLES)
-    out = oxigraph_check_violations(store, check_files())
-    try:
-        from laborkg.pipeline.shacl_sparql import shacl_violations_store
-    except ImportError:  # pragma: no cover - until the store-side SHACL validator lands
-        return out
-    return shacl_violations_store(store, shapes_graph()) + out
+    return shacl_violations_store(store, shapes, compiled) + oxigraph_check_violations(store, check_files())
 
 
 def add_findings(
@@ -177,6 +180,7 @@ def add_findings(
             return {"years": [], "triples_added": 0, "report": [], "manifest": manifest}
         started = time.monotonic()
         reasoner = Reasoner(load(_curated(manifest, directory)))
+        validate_lines(b"")  # the shapes compiled once, before the workers fork
         say(progress, f"reading {len(todo)} reporting year(s) from {source}")
         parent = directory.resolve().parent
         work = Path(tempfile.mkdtemp(prefix=f".{directory.name}.findings-", dir=parent))
