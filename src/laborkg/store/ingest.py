@@ -57,13 +57,9 @@ class Reasoner:
         supers: dict = {}
         for c, d in schema.subject_objects(RDFS.subClassOf):
             supers.setdefault(c, {c}).add(d)
-        # as N-Triples terms: the closure's domains and ranges, with their superclasses
-        self.domains = {
-            p: {c.n3() for c in self._up(supers, d)} for p, d in _grouped(schema, RDFS.domain).items()
-        }
-        self.ranges = {
-            p: {c.n3() for c in self._up(supers, r)} for p, r in _grouped(schema, RDFS.range).items()
-        }
+        # the closure's domains and ranges, with their superclasses
+        self.domains = {p: self._up(supers, d) for p, d in _grouped(schema, RDFS.domain).items()}
+        self.ranges = {p: self._up(supers, r) for p, r in _grouped(schema, RDFS.range).items()}
         self.type = RDF.type
 
     @staticmethod
@@ -81,7 +77,7 @@ class Reasoner:
         g = year_graph
         g += self.base
         owl_rl_closure(g, reasoner="laborkg")
-        validation = g.serialize(format="nt", encoding="utf-8")
+        validation, plain = _ntriples(g)
         types: dict = {}  # node -> the classes its properties' domains and ranges give it
         for p, classes in self.domains.items():
             for x in g.subjects(p, None, unique=True):
@@ -91,16 +87,31 @@ class Reasoner:
             for x in g.objects(None, p, unique=True):
                 if not isinstance(x, (Literal, BNode)):
                     types.setdefault(x, set()).update(classes)
-        a = f" {self.type.n3()} "
-        typing = [f"<{x}>{a}{c} ." for x, cs in types.items() for c in cs]
-        lines = [line for line in validation.split(b"\n") if line and not _bnode_line(line)]
-        lines += [t.encode("utf-8") for t in typing]
-        return validation, b"\n".join(lines) + b"\n"
+        a, rdf_type = f" {self.type.n3()} ", self.type
+        typing = [f"<{x}>{a}<{c}> ." for x, cs in types.items() for c in cs if (x, rdf_type, c) not in g]
+        return validation, (plain + "\n".join(typing) + "\n").encode("utf-8")
 
 
-def _bnode_line(line: bytes) -> bool:
-    """An N-Triples line with a blank node as subject or object (a literal never ends in ``_:x .``)."""
-    return line.startswith(b"_:") or line.rstrip(b" .").rsplit(b" ", 1)[-1].startswith(b"_:")
+def _ntriples(g) -> tuple[bytes, str]:
+    """``g`` as N-Triples (as rdflib writes them, each term written once and remembered), and the lines
+    without blank nodes."""
+    from rdflib import BNode, Literal
+    from rdflib.plugins.serializers.nt import _quoteLiteral
+
+    written: dict = {}
+    every, plain = [], []
+    for triple in g:
+        row = []
+        for t in triple:
+            text = written.get(t)
+            if text is None:
+                text = written[t] = _quoteLiteral(t) if isinstance(t, Literal) else t.n3()
+            row.append(text)
+        line = f"{row[0]} {row[1]} {row[2]} ."
+        every.append(line)
+        if not isinstance(triple[0], BNode) and not isinstance(triple[2], BNode):
+            plain.append(line)
+    return ("\n".join(every) + "\n").encode("utf-8"), "\n".join(plain) + "\n"
 
 
 def _has_bnode(triple) -> bool:
@@ -187,20 +198,10 @@ def add_findings(
         try:
             loaded, wanted_iris = findings.prepare(source, todo, countries)
             _JOB.update(loaded=loaded, wanted=wanted_iris, skip=skip, reasoner=reasoner, work=work)
-            query_files, added_countries, violations = [], {}, []
-            report = findings.Report()
-            for year, counts, added, found, path in _each_year(len(loaded)):
-                for name, n in counts.items():
-                    getattr(report, name)[year] = n
-                added_countries[year] = added
-                violations += found
-                query_files.append(path)
-                say(progress, f"findings {report.line(year)}; reasoned, validated ({_since(started)})")
-            if violations:
-                raise NotConforming(ValidationReport(sorted(set(violations))))
+            # the copy of the store is made first, so that each year is loaded while the workers map
+            # the next ones; it replaces the store only if every year conforms
             new_db = work / "store"
             new_db.mkdir()
-            say(progress, f"loading {len(query_files)} year(s) into a copy of {directory}")
             old = ox.Store.read_only(str(directory / DATABASE))
             before = _count(old)
             old.backup(str(new_db / DATABASE))
@@ -209,8 +210,20 @@ def add_findings(
                 if entry.name not in (DATABASE, MANIFEST):
                     (shutil.copytree if entry.is_dir() else shutil.copy2)(entry, new_db / entry.name)
             store = ox.Store(str(new_db / DATABASE))
-            for f in query_files:
-                store.bulk_load(path=str(f), format=ox.RdfFormat.N_TRIPLES)
+            added_countries, violations = {}, []
+            report = findings.Report()
+            for year, counts, added, found, path in _each_year(len(loaded)):
+                for name, n in counts.items():
+                    getattr(report, name)[year] = n
+                added_countries[year] = added
+                violations += found
+                if not violations:
+                    store.bulk_load(path=str(path), format=ox.RdfFormat.N_TRIPLES)
+                path.unlink()
+                say(progress, f"findings {report.line(year)}; reasoned, validated, loaded, {_since(started)}")
+            if violations:
+                del store
+                raise NotConforming(ValidationReport(sorted(set(violations))))
             index_names(store)
             store.flush()
             after = _count(store)
