@@ -64,7 +64,10 @@ def cmd_ingest(args: argparse.Namespace, out) -> int:
     if args.directory is None:
         from laborkg.ingest.download import fetch
 
-        args.directory = fetch(years, progress=lambda m: sys.stderr.write(f"laborkg: {m}\n"))
+        def note(message: str) -> None:
+            sys.stderr.write(f"laborkg: {message}\n")
+
+        args.directory = fetch(years, progress=note)
     if args.output:
         graphs = (g for _y, g, _r in findings.ingest_years(args.directory, years, args.country, progress))
         n = findings.write_ntriples(graphs, args.output)

@@ -182,7 +182,7 @@ def add_findings(
         todo = []
         for y in years:
             got = have.get(y, set())
-            if got == ALL or (wanted and wanted <= got):
+            if isinstance(got, str) or (wanted and wanted <= got):  # "all", or every country asked for
                 continue
             todo.append(y)
             skip[y] = {URIRef(i) for i in got}
