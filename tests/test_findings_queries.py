@@ -1,10 +1,10 @@
-"""Every packaged query with a golden answer on the findings store (tests/golden/findings/<name>.json; the
-store: the shipped graph plus the findings of support.findings.COUNTRIES, every year) gives it on every
-backend: the store on disk, the same closure in memory, rdflib's engine (the reference), laborkg serve over
-HTTP, and Virtuoso.
+"""Every packaged query with a golden answer on the findings store (tests/golden/findings/<name>.json, the
+answer to its parameters in support.golden.FINDINGS_CASES; the store: the shipped graph plus the findings of
+support.findings.COUNTRIES, every year) gives it on every backend: the store on disk, the same closure in
+memory, rdflib's engine (the reference), laborkg serve over HTTP, and Virtuoso.
 
 Answers are compared as ``support.compare.comparable`` makes them (numbers by value, GROUP_CONCAT parts as
-sets); the goldens are regenerated with ``python tests/support/golden.py findings`` (docs/testing.md)."""
+sets); the goldens are regenerated with ``python tests/support/golden.py --findings`` (docs/testing.md)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ import pytest
 from rdflib import Graph
 from support.compare import comparable
 from support.findings import require_findings
-from support.golden import FINDINGS_GOLDEN, compute_findings, example_params, findings_queries
+from support.golden import FINDINGS_CASES, FINDINGS_GOLDEN, compute_on_store, example_params
 
 from laborkg.backends.oxigraph import OxigraphStore, dump, open_store
 from laborkg.backends.rdflib import RdflibStore
@@ -27,7 +27,7 @@ from laborkg.server.limits import Limits
 require_findings()
 
 CATALOGUE = queries.catalogue()
-GOLDEN_NAMES = sorted(p.stem for p in FINDINGS_GOLDEN.glob("*.json"))
+GOLDEN_NAMES = sorted(FINDINGS_CASES)
 
 
 def _golden(name: str) -> dict:
@@ -85,17 +85,19 @@ def http(findings_store):
     thread.join(10)
 
 
-def test_the_findings_queries_have_goldens_and_every_golden_a_query():
-    assert len(GOLDEN_NAMES) >= 7
-    assert set(GOLDEN_NAMES) <= set(CATALOGUE), "a golden answer without its query"
-    assert {q.name for q in findings_queries()} <= set(GOLDEN_NAMES), "a findings query without a golden"
+def test_every_findings_golden_has_a_case_and_a_query():
+    assert {p.stem for p in FINDINGS_GOLDEN.glob("*.json")} == set(FINDINGS_CASES)
+    assert set(FINDINGS_CASES) <= set(CATALOGUE), "a golden answer without its query"
+    tagged = {name for name, q in CATALOGUE.items() if "findings" in q.tags}
+    assert len(tagged) >= 7 and tagged <= set(FINDINGS_CASES), "a findings query without a golden answer"
 
 
 @pytest.mark.parametrize("name", GOLDEN_NAMES)
-def test_the_golden_is_of_the_first_example_and_not_empty(name):
+def test_the_golden_answer_has_rows(name):
     want = _golden(name)
-    assert want["params"] == example_params(CATALOGUE[name])
-    assert want["rows"], f"{name}: an empty golden answer checks little; choose an example that finds rows"
+    assert want["rows"], f"{name}: an empty golden answer checks little; choose parameters that find rows"
+    if "findings" in CATALOGUE[name].tags:  # the findings queries' goldens are their documented examples
+        assert FINDINGS_CASES[name] == example_params(CATALOGUE[name]), name
 
 
 @pytest.mark.parametrize("backend", ["disk", "memory", "reference", "http"])
@@ -103,21 +105,27 @@ def test_the_golden_is_of_the_first_example_and_not_empty(name):
 def test_findings_query_gives_its_golden_answer(request, backend, name):
     store = request.getfixturevalue(backend)
     want = _golden(name)
-    got = compute_findings(store, CATALOGUE[name])
+    got = compute_on_store(store, name)
     assert got == want, _diff(want, got)
 
 
 @pytest.mark.parametrize("name", GOLDEN_NAMES)
-def test_every_row_cites_an_element_value_of_the_findings(disk, name):
-    """Each row of the golden answer carries a source that is an lkg:ElementValue with path and quote."""
+def test_every_row_cites_its_source(disk, name):
+    """Each row of the golden answer carries a source (``source``, ``…Source`` or the ``sources`` list), and
+    every source it names is a passage with its quote; for the findings queries (tagged ``findings``: they
+    read only the findings) an lkg:ElementValue with its element path."""
     want = _golden(name)
-    columns = [i for i, v in enumerate(want["vars"]) if v == "source" or v.endswith("Source")]
+    columns = [i for i, v in enumerate(want["vars"]) if v in ("source", "sources") or v.endswith("Source")]
     assert columns, f"{name} has no source column"
     for row in want["rows"]:
-        cited = [row[i].strip("<>") for i in columns if row[i] is not None]
+        cells = [row[i] for i in columns if row[i]]
+        cited = [iri.strip("<>") for cell in cells for iri in (cell if isinstance(cell, list) else [cell])]
         assert cited, f"{name}: a row without a source: {row}"
         for iri in cited:
-            ask = disk.sparql(f"ASK {{ <{iri}> a lkg:ElementValue ; lkg:elementPath ?p ; lkg:quote ?q }}")
+            if "findings" in CATALOGUE[name].tags:
+                ask = disk.sparql(f"ASK {{ <{iri}> a lkg:ElementValue ; lkg:elementPath ?p ; lkg:quote ?q }}")
+            else:
+                ask = disk.sparql(f"ASK {{ <{iri}> a lkg:SourcePassage ; lkg:quote ?q }}")
             assert ask.boolean, iri
 
 
@@ -144,7 +152,7 @@ def virtuoso_findings(tmp_path_factory, reference):
 @pytest.mark.parametrize("name", GOLDEN_NAMES)
 def test_findings_query_gives_its_golden_answer_on_virtuoso(virtuoso_findings, name):
     want = _golden(name)
-    got = compute_findings(virtuoso_findings, CATALOGUE[name])
+    got = compute_on_store(virtuoso_findings, name)
     assert got == want, _diff(want, got)
 
 

@@ -196,3 +196,78 @@ def test_ingest_help_lists_its_options():
     assert proc.returncode == 0
     for option in ("--from", "--years", "--country", "--store", "-o"):
         assert option in proc.stdout
+
+
+@pytest.fixture
+def mirror(tmp_path, monkeypatch):
+    """A local HTTP server laid out like USDOL's repository (raw files by commit), holding the 2022 file
+    and a damaged 2021 file; ``$LABORKG_FINDINGS_URL`` points at it."""
+    import threading
+    from functools import partial
+    from http.server import HTTPServer, SimpleHTTPRequestHandler
+
+    from laborkg.ingest.download import PUBLISHED
+
+    root = tmp_path / "mirror"
+    for year, data in ((2022, (FINDINGS / "countries_2022.xml").read_bytes()), (2021, b"<Countries/>")):
+        commit, name = PUBLISHED[year]
+        where = root / commit / "app" / "src" / "main" / "assets"
+        where.mkdir(parents=True)
+        (where / name).write_bytes(data)
+
+    class Quiet(SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), partial(Quiet, directory=str(root)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    monkeypatch.setenv("LABORKG_FINDINGS_URL", f"http://127.0.0.1:{server.server_port}")
+    yield root
+    server.shutdown()
+    server.server_close()
+
+
+def test_without_from_the_files_are_downloaded_and_checked(mirror, tmp_path, capsys):
+    from laborkg.ingest.download import findings_dir
+
+    out = tmp_path / "mx.nt"
+    code, stdout, err = _run("ingest", "findings", "--years", "2022", "--country", "Mexico", "-o", str(out))
+    assert code == 0, err
+    assert "downloading http://127.0.0.1" in capsys.readouterr().err
+    assert (findings_dir() / "countries_2022.xml").read_bytes() == (
+        FINDINGS / "countries_2022.xml"
+    ).read_bytes()
+    assert "<https://w3id.org/laborkg/id/mexico>" in out.read_text()
+    # a file whose SHA-256 is not the known one is refused, and nothing of it is kept
+    code, _, err = _run("ingest", "findings", "--years", "2021", "-o", str(tmp_path / "x.nt"))
+    assert code == 2 and "SHA-256" in err and err.count("\n") == 1, err
+    assert not (findings_dir() / "countries_2021.xml").exists()
+    assert not (tmp_path / "x.nt").exists()
+
+
+def test_an_unreachable_mirror_is_one_line(monkeypatch, tmp_path):
+    monkeypatch.setenv("LABORKG_FINDINGS_URL", "http://127.0.0.1:9")
+    monkeypatch.setenv("LABORKG_CACHE_DIR", str(tmp_path / "cache"))
+    code, _, err = _run("ingest", "findings", "--years", "2019", "-o", str(tmp_path / "x.nt"))
+    assert code == 2 and err.startswith("laborkg: error: cannot download") and err.count("\n") == 1, err
+
+
+def test_laborkg_add_never_rebuilds_the_findings_away(built_store, tmp_path):
+    """An addition that would need a rebuild from the input files is refused on a store with ingested
+    findings (the rebuild would drop them); the store is left as it was."""
+    from laborkg.errors import InputError
+    from laborkg.store import incremental
+
+    store = tmp_path / "kg"
+    shutil.copytree(built_store, store)
+    si.add_findings(store, FINDINGS, [2022], ["Honduras"])
+    before = _fingerprint(store)
+    doc = tmp_path / "schema.ttl"
+    doc.write_text(
+        "@prefix lkg: <https://w3id.org/laborkg/ontology#> . "
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+        "lkg:Program rdfs:subClassOf lkg:Initiative .\n"
+    )
+    with pytest.raises(InputError, match="would drop what was ingested into it"):
+        incremental.add(store, [doc])
+    assert _fingerprint(store) == before

@@ -258,3 +258,119 @@ def test_enforcement_chart(browser, live, shot):
     assert _css(browser, "#booleans table.results tbody tr")
     shot("enforcement-chart.png")
     _offline_and_clean(browser, live)
+
+
+# ---------------------------------------------------------------------------------------------
+# The findings series: /countries, /country/KEY, /compare (server-side SVG charts)
+
+INSPECTORS = "https://w3id.org/laborkg/id/indicator-number-of-labor-inspectors"
+COLLECTED = "https://w3id.org/laborkg/id/indicator-number-of-child-labor-penalties-collected"
+
+
+@pytest.fixture(scope="module")
+def live_findings(findings_store):
+    """``laborkg serve --store`` on the findings store (7 countries, every year): its base URL."""
+    exe = Path(sys.executable).parent / "laborkg"
+    proc = subprocess.Popen(
+        [str(exe), "serve", "--store", str(findings_store), "--port", "0", "--quiet"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    line = proc.stdout.readline()
+    if not line.startswith("laborkg: serving "):
+        proc.kill()
+        pytest.fail(f"laborkg serve did not start: {line!r} {proc.stderr.read()[:500]}")
+    yield line.split()[2].rstrip("/")
+    proc.terminate()
+    proc.wait(30)
+
+
+def test_country_page(browser, live_findings, shot):
+    base = live_findings
+    _open(browser, base + "/")
+    _css(browser, "#link-countries")[0].click()
+    _wait(browser, lambda d: _css(d, "table.countries a.country"))
+    next(a for a in _css(browser, "table.countries a.country") if a.text == "Mexico").click()
+    _wait(browser, lambda d: _css(d, "svg.chart"))
+    assert browser.current_url == base + "/country/mexico"
+    assert _css(browser, "h1.country")[0].text == "Mexico"
+    # the enforcement chart: one line per indicator, the inspectors' points are the stored figures
+    chart = _css(browser, "figure.chart svg.line-chart")[0]
+    assert chart.get_attribute("role") == "img" and chart.get_attribute("aria-labelledby")
+    line = f'g.series[data-key="{INSPECTORS}"]'
+    points = {
+        p.get_attribute("data-year"): p.get_attribute("data-value") for p in _css(chart, f"{line} .point")
+    }
+    assert points["2022"] == "529" and points["2021"] == "471"
+    assert _css(chart, f"{line} path.line")
+    # a line given only as states: named under the axis, no point, no line
+    states = [t.text for t in _css(chart, f'g.state-row[data-key="{COLLECTED}"] text.state')]
+    assert states and set(states) == {"Unknown"}
+    assert not _css(chart, f'g.series[data-key="{COLLECTED}"] .point')
+    # the data table beside the chart, and every value with its source
+    assert "529" in _css(browser, "figure.chart table.pivot")[0].text
+    rows = _css(browser, "table.values tr[data-observation]")
+    assert len(rows) > 100
+    shot("country-page.png")
+    # a point links to the row citing its element
+    point = _css(chart, f'{line} .point[data-year="2022"]')[0]
+    target = browser.execute_script("return arguments[0].parentNode.getAttribute('href')", point)
+    browser.execute_script(
+        "arguments[0].parentNode.dispatchEvent(new MouseEvent('click', {bubbles: true}))", point
+    )
+    _wait(browser, lambda d: d.execute_script("return location.hash") == target)
+    row = _css(browser, f"tr{target}")[0]
+    assert "Enforcements[1]/Labor_Inspectors[1]" in row.text and "countries_2022.xml" in row.text
+    assert [q.text for q in _css(row, "td.source q.quote")] == ["529"]
+    _offline_and_clean(browser, base)
+    # the language switch keeps the page
+    _css(browser, "header.top a.lang[data-lang=es]")[0].click()
+    _wait(browser, lambda d: "labels=es" in d.current_url and _css(d, "svg.chart"))
+    assert _css(browser, "h1.country")[0].text == "México"
+    assert browser.execute_script("return document.documentElement.lang") == "es"
+    assert _css(browser, "h2#profile")[0].text == "Perfil año por año"
+    assert "Año de informe" in _css(browser, "svg.chart text.axis-label.x")[0].text
+    browser.execute_script("window.scrollTo(0, 0)")
+    shot("country-page-es.png")
+    # the entity page links to the country page
+    _open(browser, base + "/id/mexico")
+    _wait(browser, lambda d: _css(d, "a.findings"))
+    _css(browser, "a.findings")[0].click()
+    _wait(browser, lambda d: _css(d, "svg.chart"))
+    assert browser.current_url == base + "/country/mexico"
+
+
+def test_compare_page(browser, live_findings, shot):
+    from selenium.webdriver.support.ui import Select
+
+    base = live_findings
+    _open(browser, base + "/")
+    _css(browser, "#link-compare")[0].click()
+    _wait(browser, lambda d: _css(d, "svg.bar-chart"))
+    bars = {b.get_attribute("data-value") for b in _css(browser, "svg.bar-chart rect.bar")}
+    assert "529" in bars  # Mexico's inspectors, the latest year (2022)
+    labels = [t.text for t in _css(browser, "svg.bar-chart text.bar-label")]
+    assert "Mexico" in labels and len(labels) >= 5
+    assert len(_css(browser, "table.values tr[data-observation]")) == len(labels)
+    # all years, one region, by the form
+    Select(_css(browser, "#indicator")[0]).select_by_value(INSPECTORS)
+    Select(_css(browser, "#year")[0]).select_by_value("all")
+    Select(_css(browser, "#region")[0]).select_by_value("Latin America and the Caribbean")
+    _css(browser, "#show")[0].click()
+    _wait(browser, lambda d: _css(d, "svg.line-chart"))
+    keys = {g.get_attribute("data-key") for g in _css(browser, "svg.line-chart g.series")}
+    assert "https://w3id.org/laborkg/id/mexico" in keys
+    assert "https://w3id.org/laborkg/id/philippines" not in keys
+    assert len(_css(browser, "svg.line-chart path.line")) >= 3
+    assert _css(browser, "table.pivot tbody tr") and _css(browser, "table.values td.source li")
+    shot("compare-page.png")
+    _offline_and_clean(browser, base)
+    _css(browser, "header.top a.lang[data-lang=es]")[0].click()
+    _wait(browser, lambda d: "labels=es" in d.current_url and _css(d, "svg.line-chart"))
+    assert _css(browser, "h1")[0].text == "Comparar países: un indicador"
+    region = Select(_css(browser, "#region")[0]).first_selected_option.get_attribute("value")
+    assert region == "Latin America and the Caribbean"  # the choices survive the switch
+    assert Select(_css(browser, "#year")[0]).first_selected_option.get_attribute("value") == "all"
+    assert _css(browser, "input[name=labels]")[0].get_attribute("value") == "es"
+    shot("compare-page-es.png")

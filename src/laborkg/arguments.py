@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from laborkg.ingest.cli import add_ingest_parser
+from laborkg.ingest.crosscheck_cli import add_crosscheck_parser
 from laborkg.query import render
 from laborkg.query.engine import DEFAULT_TIMEOUT
 
@@ -322,4 +323,5 @@ def build_parser() -> argparse.ArgumentParser:
     serve_arguments(p)
     _graph_options(p)
     add_ingest_parser(sub)
+    add_crosscheck_parser(sub)
     return parser

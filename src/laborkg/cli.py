@@ -17,6 +17,7 @@ from rdflib import Graph
 from laborkg.arguments import EXPORT_FORMATS, build_parser  # noqa: F401 - EXPORT_FORMATS: cli's
 from laborkg.errors import InputError, LaborKGError
 from laborkg.ingest.cli import cmd_ingest
+from laborkg.ingest.crosscheck_cli import cmd_crosscheck
 from laborkg.query import catalogue as q
 from laborkg.query import render
 from laborkg.query.engine import prepare
@@ -421,6 +422,7 @@ COMMANDS = {
     "push": cmd_push,
     "add": cmd_add,
     "ingest": cmd_ingest,
+    "crosscheck": cmd_crosscheck,
 }
 
 

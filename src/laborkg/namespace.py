@@ -89,6 +89,7 @@ class LKG(DefinedNamespace):
     PositionHolding: URIRef
     Program: URIRef
     ProgramSet: URIRef
+    ProjectListing: URIRef
     Protocol: URIRef
     Ratification: URIRef
     Report: URIRef
@@ -118,6 +119,7 @@ class LKG(DefinedNamespace):
     actionText: URIRef
     addressedTo: URIRef
     advancementLevel: URIRef
+    ageCalculated: URIRef
     ageRange: URIRef
     agendaItem: URIRef
     amends: URIRef
@@ -145,6 +147,7 @@ class LKG(DefinedNamespace):
     date: URIRef
     dateNotStated: URIRef
     description: URIRef
+    downgradeAssessment: URIRef
     elementPath: URIRef
     endDate: URIRef
     establishedBy: URIRef
@@ -170,10 +173,12 @@ class LKG(DefinedNamespace):
     inSector: URIRef
     includesProgram: URIRef
     indicator: URIRef
+    inputCountry: URIRef
     iso3166Alpha2: URIRef
     iso3166Alpha3: URIRef
     jurisdiction: URIRef
     launched: URIRef
+    listedProject: URIRef
     madeAt: URIRef
     managedBy: URIRef
     meetingFrequency: URIRef
@@ -182,6 +187,7 @@ class LKG(DefinedNamespace):
     memberKind: URIRef
     memberOf: URIRef
     minimumAge: URIRef
+    multipleTerritories: URIRef
     name: URIRef
     namedEntity: URIRef
     objective: URIRef
@@ -199,6 +205,7 @@ class LKG(DefinedNamespace):
     profileOf: URIRef
     programCount: URIRef
     prohibits: URIRef
+    projectTitle: URIRef
     providedBy: URIRef
     publishedBy: URIRef
     quantityMax: URIRef
@@ -211,6 +218,7 @@ class LKG(DefinedNamespace):
     recordPosition: URIRef
     refArea: URIRef
     refEntity: URIRef
+    refSector: URIRef
     refYear: URIRef
     refYearEnd: URIRef
     reportedBy: URIRef
@@ -224,6 +232,7 @@ class LKG(DefinedNamespace):
     sharedExperienceOf: URIRef
     source: URIRef
     speaker: URIRef
+    standardEstablished: URIRef
     standardType: URIRef
     startDate: URIRef
     statementText: URIRef
@@ -235,6 +244,7 @@ class LKG(DefinedNamespace):
     supportedBy: URIRef
     supportedThrough: URIRef
     supportsImplementationOf: URIRef
+    territoryName: URIRef
     topic: URIRef
     underInitiative: URIRef
     unit: URIRef
@@ -242,6 +252,7 @@ class LKG(DefinedNamespace):
     usdolRegion: URIRef
     value: URIRef
     valueNote: URIRef
+    webpage: URIRef
     yearSuggested: URIRef
 
 

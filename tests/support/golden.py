@@ -5,12 +5,12 @@ Each query runs with the parameters of its first ``#+ example:`` line. A result 
 columns made with GROUP_CONCAT split on their separator and sorted (SPARQL leaves their order open).
 Regenerate after an intended change with ``.venv/bin/python tests/support/golden.py`` and review the diff.
 
-The queries of USDOL's findings data also have a golden answer on the findings store (the shipped graph plus
-the findings of ``support.findings.COUNTRIES``, every year; the ``findings_store`` fixture):
-``tests/golden/findings/<name>.json``, the answer of the store on disk to the first example, made comparable
-across backends (``support.compare.comparable``: numbers by value), with the example's parameters. Regenerate
-them with ``.venv/bin/python tests/support/golden.py findings [STORE]`` (STORE: a findings store; without it,
-one is built in a temporary directory, ~20 s).
+The queries about USDOL's findings data also have golden answers on the findings store (the shipped graph
+and the findings of ``support.findings.COUNTRIES``, every year: the ``findings_store`` fixture), stored as
+``tests/golden/findings/<name>.json``: the answer to the parameters of :data:`FINDINGS_CASES`, made
+comparable across backends (``support.compare.comparable``: numbers by value). Regenerate them with
+``.venv/bin/python tests/support/golden.py --findings [STORE]`` (STORE: a findings store; without it, one is
+built in a temporary directory, ~30 s) and review the diff.
 """
 
 from __future__ import annotations
@@ -88,33 +88,54 @@ def write_all() -> None:
         print(f"{query.name}: {len(data.get('rows', data.get('triples', [])))} rows", file=sys.stderr)
 
 
-def compute_findings(store, query) -> dict:
-    """The golden form of ``query``'s answer on a findings store (any laborkg Store) to its first example."""
+#: Packaged queries with a golden answer on the findings store, with their parameters (for the findings-*
+#: queries, those of their first example: the example docs/findings.md shows).
+FINDINGS_CASES: dict[str, dict[str, str]] = {
+    "minimum-age-below-compulsory-education": {},
+    "standards-not-meeting-international-standards": {"year": "2022"},
+    "suggested-actions-over-the-years": {"country": "Mexico"},
+    "ilab-projects": {"country": "Mexico"},
+    "findings-advancement-levels": {"country": "Mexico"},
+    "findings-country-profile": {"country": "Mexico", "year": "2022"},
+    "findings-country-ranking": {
+        "indicator": "Number of Labor Inspectors",
+        "year": "2022",
+        "region": "Latin America and the Caribbean",
+    },
+    "findings-enforcement-mexico-central-america": {"indicator": "Number of Labor Inspectors"},
+    "findings-goods": {"kind": "forced labor", "region": "Latin America"},
+    "findings-indicator-over-years": {"country": "Mexico", "indicator": "Number of Labor Inspectors"},
+    "findings-value-sources": {
+        "country": "Mexico",
+        "year": "2022",
+        "indicator": "Number of Labor Inspectors",
+    },
+}
+FINDINGS_GOLDEN = GOLDEN / "findings"
+
+
+def compute_on_store(store, name: str) -> dict:
+    """The answer of ``name`` with its :data:`FINDINGS_CASES` parameters on a Store (any backend), made
+    comparable across backends (``support.compare.comparable``: numbers by value, an empty GROUP_CONCAT
+    as no values)."""
+    from laborkg.query import catalogue as queries
     from support.compare import comparable
 
-    params = example_params(query)
-    return {"params": params, **comparable(store.query(query.name, params, timeout=None), query.text)}
-
-
-def findings_queries() -> list:
-    """The packaged queries tagged ``findings``: those with a golden answer on the findings store."""
-    from laborkg.query import catalogue as queries
-
-    return [q for q in queries.catalogue().values() if "findings" in q.tags]
+    return comparable(store.query(name, FINDINGS_CASES[name], timeout=None), queries.get(name).text)
 
 
 def write_findings(directory: Path | None = None) -> None:
-    """Write ``tests/golden/findings/<name>.json`` for every query tagged ``findings``, from the findings
-    store in ``directory`` (built in a temporary directory when None: the shipped graph, then the findings
-    of ``support.findings.COUNTRIES``, every year, as the ``findings_store`` fixture builds it)."""
+    """Write ``tests/golden/findings/<name>.json`` for every :data:`FINDINGS_CASES` entry, from the findings
+    store in ``directory`` (built in a temporary directory when None, as the ``findings_store`` fixture
+    builds it: the shipped graph, then the findings of ``support.findings.COUNTRIES``, every year)."""
+    import os
     import tempfile
 
     from laborkg.backends.oxigraph import OxigraphStore
 
+    FINDINGS_GOLDEN.mkdir(exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         if directory is None:
-            import os
-
             from laborkg.ingest.usdol_xml import YEARS
             from laborkg.store.build import build
             from laborkg.store.ingest import add_findings
@@ -126,19 +147,19 @@ def write_findings(directory: Path | None = None) -> None:
             add_findings(directory, FINDINGS, YEARS, COUNTRIES)
         store = OxigraphStore(directory)
         try:
-            FINDINGS_GOLDEN.mkdir(exist_ok=True)
-            for query in findings_queries():
-                data = compute_findings(store, query)
-                text = json.dumps(data, ensure_ascii=False, indent=1) + "\n"
-                (FINDINGS_GOLDEN / f"{query.name}.json").write_text(text)
-                print(f"{query.name}: {len(data.get('rows', data.get('triples', [])))} rows", file=sys.stderr)
+            for name in FINDINGS_CASES:
+                data = compute_on_store(store, name)
+                target = FINDINGS_GOLDEN / f"{name}.json"
+                target.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n")
+                print(f"findings/{name}: {len(data['rows'])} rows", file=sys.stderr)
         finally:
             store.close()
 
 
 if __name__ == "__main__":
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/: support.* as the tests import it
-    if sys.argv[1:2] == ["findings"]:
-        write_findings(Path(sys.argv[2]) if len(sys.argv) > 2 else None)
+    if "--findings" in sys.argv[1:]:
+        sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/: support.* as tests import it
+        rest = sys.argv[sys.argv.index("--findings") + 1 :]
+        write_findings(Path(rest[0]) if rest else None)
     else:
         write_all()

@@ -26,13 +26,18 @@ def add_ingest_parser(sub: argparse._SubParsersAction) -> None:
         "not read again. With -o, write N-Triples (not reasoned) instead. Progress on stderr; bad input "
         "exits 2 and data that does not conform exits 1, with the store unchanged.",
         epilog="examples:\n  laborkg ingest findings --from ../shared/findings\n"
+        "  laborkg ingest findings            (downloads the files into the cache first)\n"
         "  laborkg ingest findings --from ../shared/findings --years 2022 --country Mexico Guatemala\n"
         "  laborkg ingest findings --from ../shared/findings --store kg/\n"
         "  laborkg ingest findings --from ../shared/findings -o findings.nt",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     f.add_argument(
-        "--from", dest="directory", required=True, metavar="DIR", help="directory of the XML files"
+        "--from",
+        dest="directory",
+        metavar="DIR",
+        help="directory of the XML files (default: download them from USDOL's public repository into "
+        "the cache, each checked against its known SHA-256)",
     )
     f.add_argument("--years", default="2014-2022", metavar="A-B", help="reporting years (default 2014-2022)")
     f.add_argument(
@@ -56,6 +61,13 @@ def cmd_ingest(args: argparse.Namespace, out) -> int:
         )
 
     years = findings.parse_years(args.years)
+    if args.directory is None:
+        from laborkg.ingest.download import fetch
+
+        def note(message: str) -> None:
+            sys.stderr.write(f"laborkg: {message}\n")
+
+        args.directory = fetch(years, progress=note)
     if args.output:
         graphs = (g for _y, g, _r in findings.ingest_years(args.directory, years, args.country, progress))
         n = findings.write_ntriples(graphs, args.output)

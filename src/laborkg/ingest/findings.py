@@ -14,6 +14,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS, XSD
 
 from laborkg.errors import InputError
+from laborkg.ingest import findings_more
 from laborkg.ingest.countries import Country, reconcile, slug
 from laborkg.ingest.literals import Parsed, parse_boolean, parse_number, parse_percent
 from laborkg.ingest.usdol_xml import (
@@ -39,12 +40,16 @@ from laborkg.namespace import LKC, LKG, LKR
 @dataclass(frozen=True)
 class Target:
     """What an element's value becomes: ``kind`` is one of profile (a property of the country-year
-    profile), entity (the country), good (a good's flag), and number/count/boolean/percent (an
-    observation of ``indicator``)."""
+    profile), entity (the country), good (a good's flag), number/count/boolean/percent (an
+    observation of ``indicator``, in ``sector`` if given), and standard/action/project/derived/territory
+    (the names of a territory): elements read in groups by ``findings_more`` (``findings_more.grouped``
+    says which; a territory's figure keeps its indicator's kind); ``note`` is added to the inventory."""
 
     kind: str
     target: str
     label: str = ""
+    sector: str = ""
+    note: str = ""
 
 
 _E = "Country/Enforcements/"
@@ -55,6 +60,9 @@ MAPPED: dict[str, Target] = {
     "Country/Region": Target("profile", "lkg:usdolRegion"),
     "Country/Advancement_Level": Target("profile", "lkg:advancementLevel"),
     "Country/Description": Target("profile", "lkg:description"),
+    "Country/Webpage": Target("profile", "lkg:webpage"),
+    "Country/Automatic_Downgrade": Target("profile", "lkg:downgradeAssessment"),
+    "Country/Multiple_Territories": Target("profile", "lkg:multipleTerritories"),
     "Country/Goods/Good/Good_Name": Target("good", "lkg:good (rdfs:label of the good)"),
     "Country/Goods/Good/Child_Labor": Target(
         "good", "indicator-findings-good-child-labor", "Good produced with child labor"
@@ -65,7 +73,30 @@ MAPPED: dict[str, Target] = {
     "Country/Goods/Good/Forced_Child_Labor": Target(
         "good", "indicator-findings-good-forced-child-labor", "Good produced with forced child labor"
     ),
+    "Country/Goods/Good/Derived_Labor_Exploitation": Target(
+        "good",
+        "indicator-findings-good-derived-labor-exploitation",
+        "Good listed as derived from labor exploitation (made with inputs produced with child labor "
+        "or forced labor)",
+    ),
+    "Country/Mechanisms/Coordination": Target(
+        "boolean",
+        "indicator-findings-mechanism-to-coordinate",
+        "Mechanism to coordinate efforts on child labor",
+    ),
+    "Country/Mechanisms/Policy": Target(
+        "boolean",
+        "indicator-findings-national-policy-established",
+        "National policy on the worst forms of child labor established",
+    ),
+    "Country/Mechanisms/Program": Target(
+        "boolean",
+        "indicator-findings-national-program-established",
+        "National program on the worst forms of child labor established",
+    ),
 }
+for _path, (_kind, _what) in findings_more.TARGETS.items():
+    MAPPED[_path] = Target(_kind, _what)
 _RATIFIED = {
     "C_138_Ratified": ("ilo-c138", "Ratified ILO C. 138, Minimum Age"),
     "C_182_Ratified": ("ilo-c182", "Ratified ILO C. 182, Worst Forms of Child Labor"),
@@ -81,6 +112,7 @@ _RATIFIED = {
     ),
     "Palermo_Ratified": ("palermo-protocol", "Ratified the Palermo Protocol on Trafficking in Persons"),
 }
+_RATIFIED_PREFIX = "indicator-findings-ratified-"
 for _el, (_inst, _label) in _RATIFIED.items():
     for _parent in ("Country/Conventions/", "Country/Master_Data/"):
         MAPPED[_parent + _el] = Target("boolean", f"indicator-findings-ratified-{_inst}", _label)
@@ -155,6 +187,14 @@ _ENFORCEMENT = {
 }
 for _el, (_ind, _kind, _label) in _ENFORCEMENT.items():
     MAPPED[_E + _el] = Target(_kind, f"indicator-{_ind}", _label)
+    # per territory (Bosnia and Herzegovina, Iraq, Pakistan, Somalia, Tanzania, Saint Helena …): the same
+    # indicator, read with its Territory_Name by findings_more
+    _per = "per territory, with lkg:territoryName"
+    MAPPED[f"{_E}{_el}/Territory/Enforcement"] = Target(_kind, f"indicator-{_ind}", _label, note=_per)
+    for _name in ("Territory_Name", "Territory_Display_Name"):
+        MAPPED[f"{_E}{_el}/Territory/{_name}"] = Target(
+            "territory", f"lkg:territoryName of the territory's {_el} observation"
+        )
 
 _STATS = {
     "Children_Work_Statistics/Total_Percentage_of_Working_Children": ("working-children-percent", "percent"),
@@ -165,6 +205,14 @@ _STATS = {
 }
 for _el, (_ind, _kind) in _STATS.items():
     MAPPED[_S + _el] = Target(_kind, f"indicator-{_ind}", "")
+for _sector in ("Agriculture", "Industry", "Services"):
+    MAPPED[f"{_S}Children_Work_Statistics/{_sector}"] = Target(
+        "percent",
+        "indicator-findings-working-children-by-sector",
+        "Working children in a sector (percent of the working children of the age range)",
+        sector=f"sector-{_sector.lower()}",
+        note=f"lkg:refSector lkr:sector-{_sector.lower()}",
+    )
 for _group in (
     "Children_Work_Statistics",
     "Education_Statistics_Attendance_Statistics",
@@ -182,32 +230,14 @@ for _group in (
 
 #: Not mapped, by path prefix (longest prefix wins): why.
 NOT_MAPPED_PREFIXES: dict[str, str] = {
-    "Country/Webpage": "a link, not a finding; to map with the report documents (next issue)",
-    "Country/ISO2": "USDOL's own codes, not all ISO 3166 (BU, KV, KS, WB); pycountry gives the codes",
-    "Country/ISO3": "USDOL's own codes, not all ISO 3166 (BUR, KVR, KSO, WBG); pycountry gives the codes",
-    "Country/Multiple_Territories": "territory-level figures are not mapped yet (see Territory)",
-    "Country/Automatic_Downgrade": "2016-2017 only; meaning to be checked against the reports",
-    "Country/Goods/Good/Derived_": (
-        "2021-2022 derived-labor flags; meaning to be checked against the List of Goods"
-    ),
-    "Country/Legal_Standards": "legal standards (ages, conformity): next step of the issue",
-    "Country/Master_Data/Minimum_Age": "2014 legal standards: next step of the issue",
-    "Country/Master_Data/Compulsory_Education": "2014 legal standards: next step of the issue",
-    "Country/Master_Data/Free_Public_Education": "2014 legal standards: next step of the issue",
-    "Country/Mechanisms": "coordination mechanisms, policies and programs: next step of the issue",
-    "Country/Suggested_Actions": "suggested actions: next step of the issue",
-    "Country/ILAB_Projects": "ILAB projects (titles, links with stray spaces): next step of the issue",
-    "Country/Country_Statistics/Children_Work_Statistics/Agriculture": (
-        "sector shares of working children: dimension (sector) to be modelled with the statistics"
-    ),
-    "Country/Country_Statistics/Children_Work_Statistics/Industry": (
-        "sector shares of working children: dimension (sector) to be modelled with the statistics"
-    ),
-    "Country/Country_Statistics/Children_Work_Statistics/Services": (
-        "sector shares of working children: dimension (sector) to be modelled with the statistics"
-    ),
+    "Country/ISO2": "USDOL's 2014 codes, 4 not ISO 3166-1 (BU, KS, KV, WB); pycountry: lkg:iso3166Alpha2",
+    "Country/ISO3": "USDOL's 2014 codes, 4 not ISO 3166-1 (BUR, KSO, KVR, WBG); pycountry: lkg:iso3166Alpha3",
+    "Country/Legal_Standards": "empty container (a record without legal standards)",
+    "Country/Mechanisms": "empty container (2016-2017)",
+    "Country/Suggested_Actions": "empty container (a record without suggested actions)",
+    "Country/ILAB_Projects": "empty container (a record without ILAB projects)",
     "Country/Country_Statistics": "empty container",
-    "Country/Enforcements": "per-territory enforcement figures: territory entities not modelled yet",
+    "Country/Enforcements": "empty container (2015-2017)",
     "Country/Conventions": "empty container (2016-2017)",
     "Country/Master_Data": "empty container (2014)",
     "Country/Goods": "empty container",
@@ -218,7 +248,8 @@ def status(schema_path: str) -> tuple[bool, str]:
     """(mapped, target or reason) for a schema path; unknown paths raise InputError."""
     if schema_path in MAPPED:
         t = MAPPED[schema_path]
-        return True, t.target if t.target.startswith(("lkg:", "rdfs:")) else f"{t.kind}: lkr:{t.target}"
+        what = t.target if t.target.startswith(("lkg:", "rdfs:")) else f"{t.kind}: lkr:{t.target}"
+        return True, what + (f" ({t.note})" if t.note else "")
     best = max((p for p in NOT_MAPPED_PREFIXES if schema_path.startswith(p)), key=len, default=None)
     if best is None:
         raise InputError(f"unknown element path {schema_path}: neither mapped nor listed as not mapped")
@@ -299,14 +330,18 @@ def _year(y: int) -> Literal:
 
 
 def _provenance(g: Graph, v: Value) -> URIRef:
+    """The ElementValue of ``v`` (with its record and file), added once per graph."""
+    if (v.iri, RDF.type, LKG.ElementValue) in g:  # cited already: a look-up is cheaper than 12 adds
+        return v.iri
     ff, rec = v.record.file, v.record
-    g.add((ff.iri, RDF.type, LKG.FindingsFile))
-    g.add((ff.iri, LKG.fileName, Literal(file_name(ff.year))))
-    g.add((ff.iri, LKG.reportingYear, _year(ff.year)))
-    g.add((ff.iri, LKG.sha256, Literal(ff.sha256)))
-    g.add((rec.iri, RDF.type, LKG.CountryRecord))
-    g.add((rec.iri, LKG.inFile, ff.iri))
-    g.add((rec.iri, LKG.recordPosition, Literal(rec.position)))
+    if (rec.iri, RDF.type, LKG.CountryRecord) not in g:
+        g.add((ff.iri, RDF.type, LKG.FindingsFile))
+        g.add((ff.iri, LKG.fileName, Literal(file_name(ff.year))))
+        g.add((ff.iri, LKG.reportingYear, _year(ff.year)))
+        g.add((ff.iri, LKG.sha256, Literal(ff.sha256)))
+        g.add((rec.iri, RDF.type, LKG.CountryRecord))
+        g.add((rec.iri, LKG.inFile, ff.iri))
+        g.add((rec.iri, LKG.recordPosition, Literal(rec.position)))
     g.add((v.iri, RDF.type, LKG.ElementValue))
     g.add((v.iri, LKG.inDocument, ff.iri))
     g.add((v.iri, LKG.countryRecord, rec.iri))
@@ -361,7 +396,22 @@ _PROFILE_PROPERTIES = {
     "lkg:usdolRegion": LKG.usdolRegion,
     "lkg:advancementLevel": LKG.advancementLevel,
     "lkg:description": LKG.description,
+    "lkg:webpage": LKG.webpage,
+    "lkg:downgradeAssessment": LKG.downgradeAssessment,
+    "lkg:multipleTerritories": LKG.multipleTerritories,
 }
+
+
+def _profile_value(prop: URIRef, text: str) -> Literal | None:
+    """A profile property's value: the description in English, the web page without its stray spaces,
+    Multiple_Territories as a boolean (None if not Yes/No), the others as written (spaces collapsed)."""
+    if prop == LKG.webpage:
+        return Literal("".join(text.split()), datatype=XSD.anyURI)
+    if prop == LKG.multipleTerritories:
+        p = parse_boolean(text)
+        return None if p is None or p.boolean is None else Literal(p.boolean)
+    text = " ".join(text.split())
+    return Literal(text, lang="en") if prop == LKG.description else Literal(text)
 
 
 def map_record(g: Graph, rec: Record, vals: list[Value], report: Report) -> None:
@@ -391,6 +441,7 @@ def map_record(g: Graph, rec: Record, vals: list[Value], report: Report) -> None
     g.add((profile, LKG.source, name_src))
     used: set[str] = set()
     deferred: list[Value] = []
+    in_groups: list[Value] = []
     repeats: dict[str, int] = defaultdict(int)
     for v in vals:
         repeats[v.schema_path] += 1
@@ -402,14 +453,18 @@ def map_record(g: Graph, rec: Record, vals: list[Value], report: Report) -> None
         ok = False
         if t is None:
             pass
+        elif findings_more.grouped(sp):
+            in_groups.append(v)  # legal standards, suggested actions, projects…: counted once grouped
+            continue
         elif t.kind == "entity":
             ok = True
         elif t.kind == "profile":
             prop = _PROFILE_PROPERTIES[t.target]
-            text = " ".join(v.text.split())
-            g.add((profile, prop, Literal(text, lang="en") if prop == LKG.description else Literal(text)))
-            g.add((profile, LKG.source, _provenance(g, v)))
-            ok = True
+            value = _profile_value(prop, v.text)
+            if value is not None:
+                g.add((profile, prop, value))
+                g.add((profile, LKG.source, _provenance(g, v)))
+                ok = True
         elif t.kind == "good":
             good_path = v.path.rsplit("/", 1)[0]
             if sp.endswith("/Good_Name"):
@@ -435,8 +490,18 @@ def map_record(g: Graph, rec: Record, vals: list[Value], report: Report) -> None
             suffix = ""
             if repeats[sp] > 1:  # the same element more than once in a record (Pakistan's statistics)
                 suffix = "-" + "-".join(re.findall(r"\[(\d+)\]", v.path))
-            obs = LKR[f"obs-usdol-findings-{year}-{slug(country.name)}-{t.target[10:]}{suffix}"]
+            name = t.target[10:] + (f"-{t.sector[7:]}" if t.sector else "")
+            obs = LKR[f"obs-usdol-findings-{year}-{slug(country.name)}-{name}{suffix}"]
             ok = _observation(g, obs, t, country, v)
+            if ok and t.sector:
+                g.add((obs, LKG.refSector, LKR[t.sector]))
+            if (
+                ok
+                and t.target.startswith(_RATIFIED_PREFIX)
+                and g.value(obs, LKG.booleanValue) == Literal(True)
+            ):
+                instrument = t.target[len(_RATIFIED_PREFIX) :]
+                findings_more.ratification(g, country, instrument, t.label, v, lambda w: _provenance(g, w))
             if ok and suffix:
                 note = (
                     f"One of {repeats[sp]} {sp.rsplit('/', 1)[1]} elements in this record; "
@@ -451,6 +516,20 @@ def map_record(g: Graph, rec: Record, vals: list[Value], report: Report) -> None
             report.not_mapped[year] += 1
         else:
             report.unreadable[year] += 1
+    if in_groups:
+        ctx = findings_more.Context(
+            g,
+            country,
+            year,
+            vals,
+            cite=lambda w: _provenance(g, w),
+            observe=lambda obs, w: _observation(g, obs, MAPPED[w.schema_path], country, w),
+        )
+        for done in findings_more.map_groups(ctx, in_groups).values():
+            if done:
+                report.mapped[year] += 1
+            else:
+                report.unreadable[year] += 1
     for v in deferred:  # age ranges and data years, after the figures of their group
         if v.path in used:
             report.mapped[year] += 1

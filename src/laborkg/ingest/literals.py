@@ -11,8 +11,9 @@ from decimal import Decimal
 # --------------------------------------------------------------------------------------------
 
 #: Texts that stand for no figure, kept verbatim as explicit states (lkg:valueNote), never as 0.
-#: "Unknown*" carries a footnote mark whose note the XML does not include; "MTC" (2017) is unexplained.
-STATES = {"N/A", "Not Applicable", "Unknown", "Unknown*", "Unavailable", "MTC", "None"}
+#: "Unknown*" carries a footnote mark whose note the XML does not include; "MTC" (2017) is unexplained;
+#: "NA" (Mechanisms, 2018-2021) is written for "N/A".
+STATES = {"N/A", "NA", "Not Applicable", "Unknown", "Unknown*", "Unavailable", "MTC", "None"}
 
 
 @dataclass(frozen=True)
@@ -53,12 +54,18 @@ def parse_number(text: str) -> Parsed | None:
 
 
 def parse_boolean(text: str) -> Parsed | None:
-    """``"Yes"``/``"No"`` (any case) -> booleans; states kept; None otherwise (a number is not read
-    as a boolean)."""
+    """``"Yes"``/``"No"`` (any case) -> booleans, a trailing footnote mark ("Yes*") read off and noted;
+    states kept; None otherwise (a number is not read as a boolean)."""
     t = text.strip()
     if t in STATES:
         return Parsed(state=t)
-    return {"yes": Parsed(boolean=True), "no": Parsed(boolean=False)}.get(t.lower())
+    core = t.rstrip("*†‡").rstrip()
+    answer = {"yes": True, "no": False}.get(core.lower())
+    if answer is None:
+        return None
+    mark = t[len(core) :].strip()
+    note = f"footnote mark '{mark}' in the source; the XML does not include its note" if mark else None
+    return Parsed(boolean=answer, note=note)
 
 
 def parse_percent(text: str, year: int) -> Parsed | None:

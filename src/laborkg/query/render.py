@@ -172,7 +172,11 @@ def table(answer, graph: Graph, lang: str = "en", width: int | None = None) -> s
             doc = graph.value(ref, LKG.inDocument)
             fname = graph.value(doc, LKG.fileName) if doc is not None else None
             quote = graph.value(ref, LKG.quote)
-            head = f"[{n}] seeds/{fname}: " if fname else f"[{n}] "
+            path = graph.value(ref, LKG.elementPath)
+            if fname and path is not None:  # a value of a USDOL findings file: file and element path
+                head = f"[{n}] {fname}, {path}: "
+            else:
+                head = f"[{n}] seeds/{fname}: " if fname else f"[{n}] "
             body = f"“{quote}”" if quote is not None else str(ref)
             out.write(textwrap.fill(head + body, width=max(40, width), subsequent_indent="    ") + "\n")
     return out.getvalue()

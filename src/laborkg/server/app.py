@@ -40,6 +40,8 @@ class LaborKGServer(ThreadingHTTPServer):
         self.static = static_files()
         self.catalogue = q.catalogue()
         self.forms: dict[str, str] = {}
+        self.memo: dict[str, object] = {}
+        self.memo_lock = threading.Lock()
         self.counters = Counters()
         self.started = time.time()
         super().__init__(address, Handler)

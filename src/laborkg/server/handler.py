@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 import socket
 import threading
 import time
@@ -23,6 +24,7 @@ from laborkg.namespace import LKC, LKR, bind_prefixes
 from laborkg.query import render
 from laborkg.query.catalogue import PackagedQuery
 from laborkg.query.engine import Answer, QueryTimeout, is_update, prepare
+from laborkg.server import findings, series
 from laborkg.server.limits import Limits
 from laborkg.server.pages import answer_page, catalogue_page, entity_page, error_page
 from laborkg.server.protocol import (
@@ -84,6 +86,8 @@ class Site(Protocol):
     static: dict[str, tuple[bytes, str, str]]
     catalogue: dict[str, PackagedQuery]
     started: float
+    memo: dict[str, object]
+    memo_lock: threading.Lock
 
     def write_log(self, line: str) -> None: ...
 
@@ -245,6 +249,12 @@ class Handler(BaseHTTPRequestHandler):
             return self._entity(LKC, path[len("/code/") :], query)
         if path == "/status":
             return self._status()
+        if path.rstrip("/") == "/countries":
+            return self._countries(query)
+        if path.startswith("/country/"):
+            return self._country(path[len("/country/") :], query)
+        if path.rstrip("/") == "/compare":
+            return self._compare(query)
         raise HTTPError(404, "not-found", f"nothing at {path[:200]}")
 
     def _choose(self, params: dict[str, list[str]], offers: dict[str, str]) -> tuple[str, str]:
@@ -508,3 +518,135 @@ class Handler(BaseHTTPRequestHandler):
         graph += described
         graph += store.label_graph(terms)
         return entity_page(iri, graph, statements, sources, lang)
+
+    # -- the findings series: /countries, /country/KEY, /compare ------------------------------
+
+    def _series(self, name: str, params: dict[str, str] | None = None) -> Answer:
+        """Run one of the server's own queries (``server/sparql``) with ``params`` bound by the engine."""
+        store, limits = self.server.store, self.server.limits
+        try:
+            bound = series.bound(store, name, params)
+        except QueryError as exc:
+            raise HTTPError(400, "bad-parameter", str(exc)) from None
+        except LaborKGError as exc:
+            raise HTTPError(503, "query-failed", str(exc)) from None
+        return self._evaluate(
+            functools.partial(store.query, bound, timeout=limits.timeout, max_rows=limits.max_rows)
+        )
+
+    def _memo(self, name: str, make: Callable[[], T]) -> T:
+        """What ``make`` returns, computed once per server: the store is read-only while it serves."""
+        with self.server.memo_lock:
+            if name in self.server.memo:
+                return self.server.memo[name]  # type: ignore[return-value]
+        value = make()
+        with self.server.memo_lock:
+            return self.server.memo.setdefault(name, value)  # type: ignore[return-value]
+
+    def _findings_countries(self) -> dict[URIRef, series.CountryEntry]:
+        return self._memo("countries", lambda: series.countries(self._series("findings-countries")))
+
+    def _findings_indicators(self) -> list[series.IndicatorEntry]:
+        return self._memo("indicators", lambda: series.indicators(self._series("findings-indicators")))
+
+    def _labels(self, terms) -> Graph:
+        """One look-up of the labels of ``terms`` (IRIs; None is skipped)."""
+        rows = [(t,) for t in dict.fromkeys(terms) if isinstance(t, URIRef)]
+        return self.server.store.label_graph(Answer("select", vars=["term"], rows=rows))
+
+    @staticmethod
+    def _scale(params: dict[str, list[str]]) -> str:
+        scale = one(params, "scale") or "auto"
+        if scale not in ("auto", "linear", "log"):
+            raise HTTPError(400, "bad-parameter", f"scale must be auto, linear or log, not {scale[:20]!r}")
+        return scale
+
+    @staticmethod
+    def _html(page: str) -> Response:
+        return Response(200, page.encode("utf-8"), HTML)
+
+    def _countries(self, query_string: str) -> Response:
+        params = parse_params(query_string)
+        lang = labels_lang(params)
+        entries = self._findings_countries()
+        labels = self._labels(entries)
+        return self._html(findings.countries_page(entries.values(), labels, lang))
+
+    def _country(self, raw_key: str, query_string: str) -> Response:
+        """A country's page, by the local name of its IRI (``/country/mexico``, as ``/id/mexico``); an ISO
+        3166 alpha-2 code (``/country/MX``) redirects there."""
+        key = unquote(raw_key).rstrip("/")
+        params = parse_params(query_string)
+        lang, scale = labels_lang(params), self._scale(params)
+        entries = self._findings_countries()
+        if re.fullmatch(r"[A-Za-z]{2}", key):
+            entry = next((e for e in entries.values() if (e.code or "").upper() == key.upper()), None)
+            if entry is None:
+                raise HTTPError(
+                    404, "not-found", f"no country of the USDOL findings has the ISO code {key!r}"
+                )
+            location = findings.country_href(entry) + ("?" + query_string if query_string else "")
+            return Response(302, b"", HTML, {"Location": location})
+        if not LOCAL.fullmatch(key) or "/" in key:
+            raise HTTPError(404, "not-found", "no such country")
+        iri = URIRef(str(LKR) + key)
+        found = entries.get(iri)
+        if found is None:
+            raise HTTPError(404, "not-found", f"{iri} has no profile in the USDOL findings")
+        profiles = series.profiles(self._series("findings-profiles", {"country": str(iri)}))
+        items = series.values(self._series("findings-observations", {"country": str(iri)}))
+        labels = self._labels([iri, *(t for v in items for t in (v.indicator, v.unit, v.good))])
+        figures = {i.indicator: i.kind for i in self._findings_indicators()}
+        return self._html(findings.country_page(found, profiles, items, labels, lang, scale, figures))
+
+    def _compare(self, query_string: str) -> Response:
+        """One indicator across countries: ``indicator`` (IRI, prefixed name or label; one with figures in
+        the findings), ``year`` (absent: the latest; empty: all years), ``region`` (as the files write it)."""
+        params = parse_params(query_string)
+        lang, scale = labels_lang(params), self._scale(params)
+        entries = self._findings_countries()
+        indicators = self._findings_indicators()
+        known = {i.indicator for i in indicators}
+        years = sorted({y for e in entries.values() for y in e.years})
+        regions = series.regions(entries.values())
+        if not known or not years:
+            raise HTTPError(404, "not-found", "the store has no USDOL findings (laborkg ingest findings)")
+        raw = (one(params, "indicator") or "").strip()
+        if raw:
+            try:
+                indicator = self.server.store.resolve_iri(raw)
+            except QueryError as exc:
+                raise HTTPError(400, "bad-parameter", f"indicator: {exc}") from None
+            if indicator not in known:
+                raise HTTPError(
+                    400, "bad-parameter", f"indicator: {indicator} has no figures in the USDOL findings"
+                )
+        else:
+            default = LKR["indicator-number-of-labor-inspectors"]
+            indicator = default if default in known else indicators[0].indicator
+        year_raw = one(params, "year")
+        year: int | None
+        if year_raw is None:
+            year = years[-1]
+        elif year_raw.strip() in ("", "all"):
+            year = None
+        elif re.fullmatch(r"\d{4}", year_raw.strip()) and int(year_raw) in years:
+            year = int(year_raw)
+        else:
+            raise HTTPError(
+                400,
+                "bad-parameter",
+                f"year must be one of {years[0]}–{years[-1]} or empty, not {year_raw[:20]!r}",
+            )
+        region = (one(params, "region") or "").strip() or None
+        if region is not None and region not in regions:
+            raise HTTPError(
+                400, "bad-parameter", f"region {region[:100]!r} is not one the findings files name"
+            )
+        bound = {"indicator": str(indicator)} | ({"year": str(year)} if year is not None else {})
+        items = series.values(self._series("findings-indicator-values", bound), indicator)
+        if region is not None:
+            items = [v for v in items if v.country in entries and region in entries[v.country].regions]
+        labels = self._labels([*known, *entries, *(t for v in items for t in (v.country, v.unit))])
+        choice = findings.Choice(indicator, year, region, scale)
+        return self._html(findings.compare_page(choice, items, entries, indicators, regions, labels, lang))

@@ -22,6 +22,8 @@ NAV = (
     ("/timeline", "Timeline"),
     ("/graph", "Funding graph"),
     ("/stats", "Enforcement 2021–2022"),
+    ("/countries", "Countries"),
+    ("/compare", "Compare countries"),
 )
 LINK_OUT = {
     "www.wikidata.org": "Wikidata",
@@ -38,8 +40,11 @@ def esc(text) -> str:
     return html.escape("" if text is None else str(text), quote=True)
 
 
-def shell(title: str, body: str, lang: str = "en", page: str = "", here: str = "") -> str:
-    """A page of the web view: the same head, navigation and language switch as the static pages."""
+def shell(
+    title: str, body: str, lang: str = "en", page: str = "", here: str = "", doc_lang: str = "en"
+) -> str:
+    """A page of the web view: the same head, navigation and language switch as the static pages.
+    ``lang`` is the language of labels; ``doc_lang`` that of the page's own text (``<html lang>``)."""
     links = "".join(
         f'<a href="{path}"{" aria-current=page" if path == here else ""}>{esc(name)}</a>'
         for path, name in NAV
@@ -50,7 +55,7 @@ def shell(title: str, body: str, lang: str = "en", page: str = "", here: str = "
     )
     return (
         "<!doctype html>\n"
-        f'<html lang="en"><head><meta charset="utf-8"><title>{esc(title)} · laborkg</title>'
+        f'<html lang="{esc(doc_lang)}"><head><meta charset="utf-8"><title>{esc(title)} · laborkg</title>'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">'
         '<link rel="stylesheet" href="/static/style.css"></head>'
@@ -181,6 +186,12 @@ def entity_page(iri: URIRef, graph: Graph, statements: Answer, sources: Answer, 
             f'<tr><th>quote</th><td><blockquote class="quote">{esc(quote)}</blockquote>'
             f'<span class="seed">{esc(note["file"])}</span></td></tr>'
         )
+    findings = findings_href(graph, iri, lang)
+    if findings:
+        rows.append(
+            f'<tr><th>USDOL findings</th><td><a class="findings" href="{esc(findings)}">'
+            "profile, figures and sources year by year</a></td></tr>"
+        )
     links = _links_out(graph, iri)
     if links:
         rows.append(f'<tr><th>elsewhere</th><td><ul class="links">{"".join(links)}</ul></td></tr>')
@@ -193,6 +204,14 @@ def entity_page(iri: URIRef, graph: Graph, statements: Answer, sources: Answer, 
     )
     parts.append(f'<p class="formats">This entity as {fmt_links}</p>')
     return shell(title, "".join(parts), lang, page="entity")
+
+
+def findings_href(graph: Graph, iri: URIRef, lang: str = "en") -> str | None:
+    """The country page of ``iri`` (``/country/LOCAL``) when the graph has a findings profile of it."""
+    href = entity_href(str(iri))
+    if not href or not href.startswith("/id/") or graph.value(None, LKG.profileOf, iri) is None:
+        return None
+    return "/country/" + href[len("/id/") :] + (f"?labels={lang}" if lang != "en" else "")
 
 
 def _links_out(graph: Graph, iri: URIRef) -> list[str]:

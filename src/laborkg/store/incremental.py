@@ -359,6 +359,12 @@ def _rebuild(directory: Path, manifest: dict, new_files: list[Path], why: str, p
             f"cannot add incrementally ({why}), and the files {directory} was built from have changed or "
             "gone, so it cannot be rebuilt with the addition: rebuild it with laborkg build"
         )
+    if manifest.get("sources"):
+        raise InputError(
+            f"cannot add incrementally ({why}), and rebuilding {directory} from its input files would drop "
+            f"what was ingested into it ({', '.join(sorted(manifest['sources']))}): rebuild it with laborkg "
+            "build --data (old files + new) and ingest again"
+        )
     say(progress, f"cannot add incrementally ({why}): rebuilding the store from its inputs")
     ontology = set(paths.ontology_files())
     data = [f for f in old if f not in ontology] + new_files

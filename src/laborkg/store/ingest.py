@@ -54,10 +54,10 @@ class Reasoner:
             if t[1] not in (RDFS.domain, RDFS.range):
                 self.base.add(t)
         schema = owl_rl_closure(Graph() + base, reasoner="laborkg")
-        self.known = {t for t in schema if not _has_bnode(t)}  # in the store already
         supers: dict = {}
         for c, d in schema.subject_objects(RDFS.subClassOf):
             supers.setdefault(c, {c}).add(d)
+        # the closure's domains and ranges, with their superclasses
         self.domains = {p: self._up(supers, d) for p, d in _grouped(schema, RDFS.domain).items()}
         self.ranges = {p: self._up(supers, r) for p, r in _grouped(schema, RDFS.range).items()}
         self.type = RDF.type
@@ -68,28 +68,50 @@ class Reasoner:
 
     def closures(self, year_graph) -> tuple[bytes, bytes]:
         """(validation closure of base + ``year_graph``, what its query closure adds to the store's) as
-        N-Triples; triples with blank nodes (the ontology's lists) are the store's already."""
-        from rdflib import Graph, Literal
+        N-Triples; triples with blank nodes (the ontology's lists) are the store's already. Reasons in
+        ``year_graph`` itself (it gets base and the entailments), so that nothing is copied."""
+        from rdflib import BNode, Literal
 
         from laborkg.pipeline.reason import owl_rl_closure
 
-        g = Graph()
+        g = year_graph
         g += self.base
-        g += year_graph
         owl_rl_closure(g, reasoner="laborkg")
-        validation = g.serialize(format="nt", encoding="utf-8")
-        more = Graph()
-        for s, p, o in g:
-            for c in self.domains.get(p, ()):
-                more.add((s, self.type, c))
-            if not isinstance(o, Literal):
-                for c in self.ranges.get(p, ()):
-                    more.add((o, self.type, c))
-        known = self.known
-        for t in g:
-            if t not in known and not _has_bnode(t):
-                more.add(t)
-        return validation, more.serialize(format="nt", encoding="utf-8")
+        validation, plain = _ntriples(g)
+        types: dict = {}  # node -> the classes its properties' domains and ranges give it
+        for p, classes in self.domains.items():
+            for x in g.subjects(p, None, unique=True):
+                if not isinstance(x, BNode):
+                    types.setdefault(x, set()).update(classes)
+        for p, classes in self.ranges.items():
+            for x in g.objects(None, p, unique=True):
+                if not isinstance(x, (Literal, BNode)):
+                    types.setdefault(x, set()).update(classes)
+        a, rdf_type = f" {self.type.n3()} ", self.type
+        typing = [f"<{x}>{a}<{c}> ." for x, cs in types.items() for c in cs if (x, rdf_type, c) not in g]
+        return validation, (plain + "\n".join(typing) + "\n").encode("utf-8")
+
+
+def _ntriples(g) -> tuple[bytes, str]:
+    """``g`` as N-Triples (as rdflib writes them, each term written once and remembered), and the lines
+    without blank nodes."""
+    from rdflib import BNode, Literal
+    from rdflib.plugins.serializers.nt import _quoteLiteral
+
+    written: dict = {}
+    every, plain = [], []
+    for triple in g:
+        row = []
+        for t in triple:
+            text = written.get(t)
+            if text is None:
+                text = written[t] = _quoteLiteral(t) if isinstance(t, Literal) else t.n3()
+            row.append(text)
+        line = f"{row[0]} {row[1]} {row[2]} ."
+        every.append(line)
+        if not isinstance(triple[0], BNode) and not isinstance(triple[2], BNode):
+            plain.append(line)
+    return ("\n".join(every) + "\n").encode("utf-8"), "\n".join(plain) + "\n"
 
 
 def _has_bnode(triple) -> bool:
@@ -105,22 +127,25 @@ def _grouped(graph, predicate) -> dict:
     return out
 
 
+_SHAPES: list = []  # (shapes graph, compiled checks), compiled once per process (workers inherit it)
+
+
 def validate_lines(ntriples: bytes) -> list:
-    """Violations of the shapes and the violation queries in one year's validation closure, run on an
-    in-memory pyoxigraph store."""
+    """Violations of the SHACL shapes (compiled to SPARQL, :mod:`laborkg.pipeline.shacl_sparql`) and of
+    the violation queries in one year's validation closure, run on an in-memory pyoxigraph store."""
     import pyoxigraph as ox
 
+    from laborkg.pipeline.shacl_sparql import compile_shapes, shacl_violations_store
     from laborkg.pipeline.validate import check_files, shapes_graph
     from laborkg.store.build import oxigraph_check_violations
 
+    if not _SHAPES:
+        shapes = shapes_graph()
+        _SHAPES.append((shapes, compile_shapes(shapes)))
+    shapes, compiled = _SHAPES[0]
     store = ox.Store()
     store.bulk_load(ntriples, format=ox.RdfFormat.N_TRIPLES)
-    out = oxigraph_check_violations(store, check_files())
-    try:
-        from laborkg.pipeline.shacl_sparql import shacl_violations_store
-    except ImportError:  # pragma: no cover - until the store-side SHACL validator lands
-        return out
-    return shacl_violations_store(store, shapes_graph()) + out
+    return shacl_violations_store(store, shapes, compiled) + oxigraph_check_violations(store, check_files())
 
 
 def add_findings(
@@ -157,7 +182,7 @@ def add_findings(
         todo = []
         for y in years:
             got = have.get(y, set())
-            if got == ALL or (wanted and wanted <= got):
+            if isinstance(got, str) or (wanted and wanted <= got):  # "all", or every country asked for
                 continue
             todo.append(y)
             skip[y] = {URIRef(i) for i in got}
@@ -166,26 +191,17 @@ def add_findings(
             return {"years": [], "triples_added": 0, "report": [], "manifest": manifest}
         started = time.monotonic()
         reasoner = Reasoner(load(_curated(manifest, directory)))
+        validate_lines(b"")  # the shapes compiled once, before the workers fork
         say(progress, f"reading {len(todo)} reporting year(s) from {source}")
         parent = directory.resolve().parent
         work = Path(tempfile.mkdtemp(prefix=f".{directory.name}.findings-", dir=parent))
         try:
             loaded, wanted_iris = findings.prepare(source, todo, countries)
             _JOB.update(loaded=loaded, wanted=wanted_iris, skip=skip, reasoner=reasoner, work=work)
-            query_files, added_countries, violations = [], {}, []
-            report = findings.Report()
-            for year, counts, added, found, path in _each_year(len(loaded)):
-                for name, n in counts.items():
-                    getattr(report, name)[year] = n
-                added_countries[year] = added
-                violations += found
-                query_files.append(path)
-                say(progress, f"findings {report.line(year)}; reasoned, validated ({_since(started)})")
-            if violations:
-                raise NotConforming(ValidationReport(sorted(set(violations))))
+            # the copy of the store is made first, so that each year is loaded while the workers map
+            # the next ones; it replaces the store only if every year conforms
             new_db = work / "store"
             new_db.mkdir()
-            say(progress, f"loading {len(query_files)} year(s) into a copy of {directory}")
             old = ox.Store.read_only(str(directory / DATABASE))
             before = _count(old)
             old.backup(str(new_db / DATABASE))
@@ -194,8 +210,20 @@ def add_findings(
                 if entry.name not in (DATABASE, MANIFEST):
                     (shutil.copytree if entry.is_dir() else shutil.copy2)(entry, new_db / entry.name)
             store = ox.Store(str(new_db / DATABASE))
-            for f in query_files:
-                store.bulk_load(path=str(f), format=ox.RdfFormat.N_TRIPLES)
+            added_countries, violations = {}, []
+            report = findings.Report()
+            for year, counts, added, found, path in _each_year(len(loaded)):
+                for name, n in counts.items():
+                    getattr(report, name)[year] = n
+                added_countries[year] = added
+                violations += found
+                if not violations:
+                    store.bulk_load(path=str(path), format=ox.RdfFormat.N_TRIPLES)
+                path.unlink()
+                say(progress, f"findings {report.line(year)}; reasoned, validated, loaded, {_since(started)}")
+            if violations:
+                del store
+                raise NotConforming(ValidationReport(sorted(set(violations))))
             index_names(store)
             store.flush()
             after = _count(store)
@@ -234,10 +262,13 @@ def _one_year(i: int) -> tuple:
     from rdflib.namespace import RDF
 
     from laborkg.ingest import findings
+    from laborkg.ingest.crosscheck import conflict_triples
 
     ff, root = _JOB["loaded"][i]
     report = findings.Report()
     g = findings.map_file(ff, root, _JOB["wanted"], _JOB["skip"].get(ff.year, set()), report)
+    for t in conflict_triples(_JOB["reasoner"].base, g):  # disagreements with the curated facts
+        g.add(t)
     added = {str(c) for c in g.subjects(RDF.type, findings.LKG.Country)}
     validation, query = _JOB["reasoner"].closures(g)
     del g
