@@ -271,3 +271,14 @@ def test_laborkg_add_never_rebuilds_the_findings_away(built_store, tmp_path):
     with pytest.raises(InputError, match="would drop what was ingested into it"):
         incremental.add(store, [doc])
     assert _fingerprint(store) == before
+
+
+def test_country_may_be_repeated(tmp_path):
+    out = tmp_path / "two.nt"
+    code, _, err = _run(
+        "ingest", "findings", "--from", str(FINDINGS), "--years", "2022",
+        "--country", "Mexico", "--country", "Honduras", "-o", str(out),
+    )  # fmt: skip
+    assert code == 0, err
+    text = out.read_text()
+    assert "<https://w3id.org/laborkg/id/mexico>" in text and "/honduras>" in text

@@ -41,7 +41,12 @@ def add_ingest_parser(sub: argparse._SubParsersAction) -> None:
     )
     f.add_argument("--years", default="2014-2022", metavar="A-B", help="reporting years (default 2014-2022)")
     f.add_argument(
-        "--country", nargs="+", default=[], metavar="NAME", help="only these countries (any spelling)"
+        "--country",
+        nargs="+",
+        action="extend",
+        default=[],
+        metavar="NAME",
+        help="only these countries (any spelling; repeatable)",
     )
     where = f.add_mutually_exclusive_group()
     where.add_argument("--store", metavar="DIR", help="the store to add to (default: the default store)")

@@ -55,7 +55,11 @@ def passage_note(graph: Graph, iri: URIRef) -> dict:
     fname = graph.value(doc, LKG.fileName) if doc is not None else None
     quote = graph.value(iri, LKG.quote)
     note = {"iri": str(iri), "quote": None if quote is None else str(quote)}
-    note["file"] = None if fname is None else f"seeds/{fname}"
+    path = graph.value(iri, LKG.elementPath)
+    if fname is not None and path is not None:  # a value of a USDOL findings file: file and element path
+        note["file"] = f"{fname}, {path}"
+    else:
+        note["file"] = None if fname is None else f"seeds/{fname}"
     href = entity_href(str(iri))
     if href:
         note["href"] = href
