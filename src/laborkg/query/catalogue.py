@@ -256,8 +256,19 @@ def bind(
                     f"query {query.name!r} needs parameter {p.name!r} ({p.description}); give -p {p.name}=…"
                 )
             continue
+        if not _is_text(value):
+            raise QueryError(f"parameter {p.name!r}: {value!r} is not valid UTF-8 text")
         out[p.name] = term(p, value)
     return out
+
+
+def _is_text(value: str) -> bool:
+    """False for a string holding lone surrogates (bytes that were not UTF-8, as argv escapes them)."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def bindings(graph: Graph, query: PackagedQuery, raw: dict[str, str]) -> dict[Variable, object]:
