@@ -17,13 +17,16 @@ class InputError(LaborKGError):
 
 
 class ParseError(InputError):
-    """An RDF file is malformed; the message names the file and the line."""
+    """An RDF file is malformed; the message names the file and the line (and the column, when known)."""
 
-    def __init__(self, path: str, line: int | None, reason: str) -> None:
+    def __init__(self, path: str, line: int | None, reason: str, column: int | None = None) -> None:
         self.path = path
         self.line = line
+        self.column = column
         self.reason = reason
         where = f"{path}:{line}" if line else path
+        if line and column:
+            where += f":{column}"
         super().__init__(f"{where}: {reason}")
 
 

@@ -11,7 +11,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
 from laborkg import paths
-from laborkg.errors import InputError
+from laborkg.errors import InputError, ParseError
 from laborkg.namespace import LKG, PREFIXES, bind_prefixes
 
 CONTEXT_URL = "https://w3id.org/laborkg/context.jsonld"
@@ -209,15 +209,22 @@ def frame_programs(graph: Graph) -> dict:
     return doc
 
 
-def to_graph(document: dict | list | str) -> Graph:
-    """Read JSON-LD (a parsed document or its text) into a graph, offline; a remote context is refused."""
+def to_graph(document: dict | list | str, where: str | None = None) -> Graph:
+    """Read JSON-LD (a parsed document or its text) into a graph, offline; a remote context is refused.
+    Text that is not JSON raises :class:`ParseError` at ``where`` (a file name) and the line."""
     if isinstance(document, str):
         try:
             document = json.loads(document)
         except json.JSONDecodeError as exc:
+            if where:
+                raise ParseError(where, exc.lineno, f"not JSON: {exc.msg}", exc.colno) from None
             raise InputError(f"not JSON: {exc.msg} at line {exc.lineno}") from None
+        except RecursionError:
+            raise InputError("JSON nested too deeply to read") from None
     try:
         expanded = jsonld.expand(document, _options())
+    except RecursionError:
+        raise InputError("JSON-LD nested too deeply to read") from None
     except Exception as exc:
         cause = _unwrap(exc)
         if isinstance(cause, InputError):
@@ -226,7 +233,12 @@ def to_graph(document: dict | list | str) -> Graph:
     # pyld's toRdf rewrites string xsd:double values to 15 significant digits; rdflib reads the
     # expanded document (which names no context any more, so nothing can be fetched) exactly.
     graph = bind_prefixes(Graph())
-    graph.parse(data=json.dumps(expanded), format="json-ld")
+    try:
+        graph.parse(data=json.dumps(expanded), format="json-ld")
+    except RecursionError:
+        raise InputError("JSON-LD nested too deeply to read") from None
+    except Exception as exc:  # rdflib's JSON-LD reader raises assorted types
+        raise InputError(f"malformed JSON-LD: {(str(exc).splitlines() or [type(exc).__name__])[0]}") from None
     return graph
 
 

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from pathlib import Path
 
 from rdflib import Graph
-from rdflib.plugins.parsers.notation3 import BadSyntax
 
 from laborkg.errors import InputError, ParseError
 from laborkg.inputs import RDF_FORMATS, expand_paths, input_files  # noqa: F401 - input_files: used by importers
 from laborkg.namespace import bind_prefixes
+from laborkg.pipeline import parse
+from laborkg.pipeline.parse import Quad
 
 
 def rdf_format(path: Path) -> str:
@@ -26,40 +26,62 @@ def rdf_format(path: Path) -> str:
         ) from None
 
 
-def _first_line(text: str) -> str:
-    return next((ln.strip() for ln in text.splitlines() if ln.strip()), text.strip())
+def _read_text(path: Path) -> str:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise ParseError(str(path), line, f"not UTF-8 text ({exc.reason})") from None
 
 
-def parse_file(path: Path) -> Graph:
-    """Parse one RDF file into a new graph, or raise :class:`ParseError` naming file and line."""
-    path = Path(path)
-    if not path.is_file():
-        raise InputError(f"{path}: no such file")
-    fmt = rdf_format(path)
-    if fmt == "sssom":  # links to external graphs: one skos mapping triple per row
+def _other_graph(path: Path, fmt: str) -> Graph:
+    """An SSSOM table (one skos mapping triple per row) or a JSON-LD file (laborkg's offline processor:
+    no remote context is fetched)."""
+    if fmt == "sssom":
         from laborkg.pipeline.sssom import mapping_graph, read_sssom
 
         return mapping_graph(read_sssom(path))
-    if fmt == "json-ld":  # through laborkg's offline JSON-LD processor: no remote context is fetched
-        from laborkg.pipeline.jsonld import to_graph
+    from laborkg.pipeline.jsonld import to_graph
 
-        try:
-            return to_graph(path.read_text(encoding="utf-8"))
-        except InputError as exc:
-            raise InputError(f"{path}: {exc}") from None
-    graph = Graph()
+    text = _read_text(path)
     try:
-        graph.parse(path, format=fmt)
-    except BadSyntax as exc:
-        reason = re.sub(r"^Bad syntax \((.*)\) at \^ in:.*$", r"\1", str(exc._why), flags=re.S)
-        raise ParseError(str(path), exc.lines + 1 if exc.lines is not None else None, reason) from None
-    except UnicodeDecodeError as exc:
-        raise ParseError(str(path), None, f"not UTF-8 text ({exc.reason})") from None
-    except InputError:
+        return to_graph(text, where=str(path))
+    except ParseError:
         raise
-    except Exception as exc:  # rdflib's other parsers raise assorted exception types
-        line = getattr(exc, "lineno", None) or getattr(exc, "line", None)
-        raise ParseError(str(path), line if isinstance(line, int) else None, _first_line(str(exc))) from None
+    except InputError as exc:
+        raise InputError(f"{path}: {exc}") from None
+
+
+def _checked(path: Path) -> tuple[Path, str]:
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"{path}: no such file")
+    return path, rdf_format(path)
+
+
+def read_quads(path: Path, base_iri: str | None = None) -> list[Quad]:
+    """Every quad of one RDF file (graph name None for the default graph), or :class:`ParseError` naming
+    file and line. Turtle, N-Triples, N-Quads, TriG and RDF/XML are read by pyoxigraph's conformant
+    parsers; relative IRIs resolve against ``base_iri``, by default the file's URI."""
+    path, fmt = _checked(path)
+    if fmt in parse.FORMATS:
+        return parse.read_quads(path, fmt, base_iri)
+    return [(s, p, o, None) for s, p, o in _other_graph(path, fmt)]
+
+
+def parse_file(path: Path, base_iri: str | None = None) -> Graph:
+    """Parse one RDF file into a new graph (named graphs merged into it), or raise :class:`ParseError`
+    naming file and line."""
+    path, fmt = _checked(path)
+    if fmt not in parse.FORMATS:
+        return _other_graph(path, fmt)
+    graph = Graph()
+    for s, p, o, _ in parse.read_quads(path, fmt, base_iri):
+        graph.add((s, p, o))
     return graph
 
 
