@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+import uuid
 from pathlib import Path
 from xml.parsers import expat
 
@@ -103,11 +104,14 @@ def _syntax_error(path: Path, data: bytes, fmt: str, exc: SyntaxError) -> ParseE
 
 
 class _Terms:
-    """pyoxigraph terms as the rdflib terms rdflib's own parsers give, each converted once."""
+    """pyoxigraph terms as the rdflib terms rdflib's own parsers give, each converted once (so a blank
+    node of the file is one rdflib blank node, new to the process: files never share one)."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self.seen: dict[object, Node] = {}
+        self.prefix = uuid.uuid4().hex
+        self.blank_nodes = 0
 
     def __call__(self, term: object) -> Node:
         node = self.seen.get(term)
@@ -118,8 +122,9 @@ class _Terms:
     def _convert(self, term: object) -> Node:
         if isinstance(term, ox.NamedNode):
             return URIRef(term.value)
-        if isinstance(term, ox.BlankNode):
-            return BNode(term.value)
+        if isinstance(term, ox.BlankNode):  # numbered in the file's order under a prefix of the file's,
+            self.blank_nodes += 1  # as rdflib's parsers do: a writer sorting by id is the same every run
+            return BNode(f"n{self.prefix}b{self.blank_nodes}")
         if isinstance(term, ox.Literal):
             if term.direction:
                 raise ParseError(
@@ -136,7 +141,7 @@ class _Terms:
 def read_quads(path: Path, fmt: str, base_iri: str | None = None) -> list[Quad]:
     """Every quad of ``path`` in format ``fmt`` (a key of :data:`FORMATS`), read whole before any is
     returned; relative IRIs resolve against ``base_iri``, by default the file's URI (as rdflib does).
-    Blank nodes are renamed apart, so two files' ``_:b`` never merge. A malformed file raises
+    Blank nodes are new rdflib blank nodes, so two files' ``_:b`` never merge. A malformed file raises
     :class:`ParseError` naming file, line and column."""
     try:
         data = path.read_bytes()
@@ -148,7 +153,7 @@ def read_quads(path: Path, fmt: str, base_iri: str | None = None) -> list[Quad]:
     quads: list[Quad] = []
     base = base_iri or path.absolute().as_uri()
     try:
-        for q in ox.parse(input=data, format=FORMATS[fmt], base_iri=base, rename_blank_nodes=True):
+        for q in ox.parse(input=data, format=FORMATS[fmt], base_iri=base):
             graph = None if isinstance(q.graph_name, ox.DefaultGraph) else term(q.graph_name)
             quads.append((term(q.subject), term(q.predicate), term(q.object), graph))
     except SyntaxError as exc:
