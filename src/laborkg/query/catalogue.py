@@ -256,6 +256,12 @@ def bind(
                     f"query {query.name!r} needs parameter {p.name!r} ({p.description}); give -p {p.name}=…"
                 )
             continue
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:  # a lone surrogate: invalid UTF-8 read from a command line, "\uD800"
+            raise QueryError(
+                f"parameter {p.name!r}: the value is not valid text (invalid UTF-8 or a lone surrogate)"
+            ) from None
         out[p.name] = term(p, value)
     return out
 
