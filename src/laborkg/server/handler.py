@@ -24,7 +24,7 @@ from laborkg.errors import LaborKGError, MemoryLimitError, QueryError
 from laborkg.namespace import LKC, LKR, bind_prefixes
 from laborkg.query import render
 from laborkg.query.catalogue import PackagedQuery
-from laborkg.query.engine import Answer, QueryTimeout, is_update, prepare
+from laborkg.query.engine import EMPTY, Answer, QueryTimeout, is_update, prepare
 from laborkg.server import findings, series
 from laborkg.server.limits import Limits
 from laborkg.server.pages import answer_page, catalogue_page, entity_page, error_page
@@ -456,6 +456,8 @@ class Handler(BaseHTTPRequestHandler):
                     403, "read-only", "updates (INSERT, DELETE, LOAD, CLEAR, …) are not allowed: read-only"
                 ) from None
             message = str(exc)
+            if message == EMPTY:
+                raise HTTPError(400, "empty-query", message) from None
             if message.startswith("SERVICE"):
                 raise HTTPError(
                     403, "service-not-allowed", f"{message.split(' (use')[0]}: federation is off"
