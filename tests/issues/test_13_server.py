@@ -1,4 +1,4 @@
-"""Issue 13, the server and query limits: slowloris, memory and row caps, Host, Content-Length, links, errors."""
+"""Issue 13, server and query limits: slowloris, memory and row caps, Host, Content-Length, links, errors."""
 
 from __future__ import annotations
 
@@ -255,7 +255,10 @@ def test_memory_cap_stops_a_sorting_cross_product_in_the_cli(built_store, artifa
     argv = [EXE, "sparql", "--store", str(built_store), "--timeout", "30", "--max-memory", "256M"]
     done, peak = _peak_rss_kb([*argv, SORTED_CROSS])
     lines = done.stderr.strip().splitlines()
-    report = f"laborkg sparql --max-memory 256M on the sorted cross product: exit {done.returncode}, peak {peak // 1024} MiB"
+    report = (
+        f"laborkg sparql --max-memory 256M on the sorted cross product: exit {done.returncode}, "
+        f"peak {peak // 1024} MiB"
+    )
     print(report)
     (artifacts / "memory-cap-cli.txt").write_text(report + "\n" + done.stderr)
     assert done.returncode == 2, done.stderr

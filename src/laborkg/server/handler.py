@@ -110,7 +110,7 @@ class Received(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
-    def readinto(self, buffer) -> int:  # type: ignore[override]
+    def readinto(self, buffer) -> int:
         if self.at < len(self.data):
             n = min(len(buffer), len(self.data) - self.at)
             buffer[:n] = self.data[self.at : self.at + n]
