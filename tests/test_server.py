@@ -493,7 +493,7 @@ def test_busy_slots_and_connections_get_503(ox):
         _error(status, headers, body, 503, "busy")
         assert headers["retry-after"]
         runaway.join(30)
-        _wait_for(lambda: _free(srv.connection_slots) == 3, "every connection to be released")
+        _wait_for(lambda: srv.reception.counts() == (0, 0), "every connection to be released")
         idle = [socket.create_connection(srv.server_address[:2], timeout=10) for _ in range(3)]
         try:
             _wait_for(lambda: srv.reception.counts()[0] == 3, "the server to accept the idle clients")

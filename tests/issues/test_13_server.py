@@ -178,10 +178,14 @@ def test_slow_connections_hold_no_thread_and_one_client_is_capped(kg):
             time.sleep(0.05)
         assert srv.reception.counts()[0] == 4
         assert request(port, "GET", "/status")[0] == 200  # 4 slow ones, 2 connection slots: still served
+        while srv.reception.per_client.get("127.0.0.1") != 4 and time.monotonic() < deadline:
+            time.sleep(0.05)  # the answered connection is counted until its thread has ended
         more = [socket.create_connection(("127.0.0.1", port), timeout=10) for _ in range(2)]
         try:
+            deadline = time.monotonic() + 20
             while srv.reception.counts()[0] < 6 and time.monotonic() < deadline:
                 time.sleep(0.05)
+            assert srv.reception.counts() == (6, 1)
             status, _, body = request(port, "GET", "/status")  # the 7th from 127.0.0.1
             assert status == 503 and error_code(body) == "busy"
         finally:

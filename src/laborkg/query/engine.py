@@ -32,9 +32,11 @@ from laborkg.namespace import bind_prefixes, sparql_prologue
 DEFAULT_TIMEOUT = 30.0
 
 DEFAULT_MAX_MEMORY = 2 * 1024**3
-"""Bytes a query's process may allocate beyond what it holds when forked (``--max-memory``)."""
+"""Bytes a query's process may allocate beyond what it holds when forked: the default of
+``--max-memory`` (``laborkg serve``, ``query``, ``sparql``). Other callers set one with
+:func:`memory_limit`; none is set otherwise."""
 
-_max_memory: list[int | None] = [DEFAULT_MAX_MEMORY]
+_max_memory: list[int | None] = [None]
 
 
 class QueryTimeout(LaborKGError):

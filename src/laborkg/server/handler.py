@@ -154,6 +154,7 @@ class Handler(BaseHTTPRequestHandler):
         data, deadline = self.server.received.pop(
             self.request, (b"", time.monotonic() + limits.request_timeout)
         )
+        self.rfile.close()  # the socket's own reader: the request is read through Received
         self.rfile = io.BufferedReader(Received(data, self.connection, deadline, limits.read_timeout))
 
     def log_message(self, format: str, *args) -> None:  # noqa: A002 - the base class's name
