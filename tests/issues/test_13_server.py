@@ -344,7 +344,14 @@ def test_allow_host_flag_and_public_addresses(kg):
     from laborkg.server.app import allowed_hosts
 
     assert allowed_hosts("0.0.0.0", None) is None  # any name on a public address unless told
-    assert allowed_hosts("0.0.0.0", ("kg.example.org",)) == {"kg.example.org"}
+    assert allowed_hosts("0.0.0.0", ("kg.example.org",)) == {
+        "kg.example.org",
+        "0.0.0.0",
+        "localhost",
+        "127.0.0.1",
+        "::1",
+    }
+    assert "evil.example" not in allowed_hosts("::1", None)
     assert allowed_hosts("127.0.0.1", ("*",)) is None
     store = OxigraphStore.in_memory(kg.serialize(format="nt", encoding="utf-8"))
     srv = make_server(store, Limits(allow_hosts=("kg.example.org",)))

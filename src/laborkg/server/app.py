@@ -122,18 +122,21 @@ LOOPBACK_NAMES = ("localhost", "127.0.0.1", "::1")
 
 
 def allowed_hosts(host: str, given: tuple[str, ...] | None) -> frozenset[str] | None:
-    """The Host names a server listening on ``host`` accepts (lower case, no port; None: any): those
-    ``given`` (``*``: any), else the loopback names (and ``host``) on a loopback address, else any."""
+    """The Host names a server listening on ``host`` accepts (lower case, no port; None: any): the
+    loopback names, ``host`` and those ``given``; any name when none is given and ``host`` is not a
+    loopback address, or when ``*`` is given."""
     import ipaddress
 
-    if given:
-        names = {name.strip().lower().strip("[]") for name in given}
-        return None if "*" in names else frozenset(names)
+    names = {name.strip().lower().strip("[]") for name in given or ()}
+    if "*" in names:
+        return None
     try:
         loopback = ipaddress.ip_address(host.strip("[]")).is_loopback
     except ValueError:
         loopback = host.lower() == "localhost"
-    return frozenset((*LOOPBACK_NAMES, host.lower().strip("[]"))) if loopback else None
+    if not names and not loopback:
+        return None
+    return frozenset({*names, *LOOPBACK_NAMES, host.lower().strip("[]")})
 
 
 def make_server(

@@ -41,8 +41,8 @@ class Limits:
     max_memory: int | None = DEFAULT_MAX_MEMORY
     """Bytes a query worker may allocate beyond what it holds when forked; past it: 503 ``memory-limit``."""
     allow_hosts: tuple[str, ...] | None = field(default=None, compare=False)
-    """Host header names accepted (any port); None: the loopback names when listening on a loopback
-    address, any name otherwise. ``*`` accepts any."""
+    """Host header names accepted (any port) besides the loopback names; None: any name unless the
+    server listens on a loopback address. ``*`` accepts any."""
     read_timeout: float = 20.0
     """Seconds a write of the answer may block (a client that does not read is dropped)."""
 
@@ -100,9 +100,9 @@ def serve_arguments(p: argparse.ArgumentParser) -> None:
         "--allow-host",
         action="append",
         metavar="NAME",
-        help="accept requests whose Host header names NAME (any port; repeatable; '*': any). Default: "
-        "localhost, 127.0.0.1 and [::1] when listening on a loopback address, any otherwise; other "
-        "names get 421 (a defence against DNS rebinding)",
+        help="also accept requests whose Host header names NAME (any port; repeatable; '*': any). "
+        "Always accepted: localhost, 127.0.0.1, [::1]; without --allow-host, any name when not listening "
+        "on a loopback address. Other names get 421 (a defence against DNS rebinding)",
     )
     p.add_argument(
         "--store",
