@@ -477,3 +477,24 @@ def test_entity_page_shows_hostile_iris_as_text(kg):
         srv.server_close()
         thread.join(10)
         store.close()
+
+
+def test_what_the_reception_waits_for():
+    """A whole head and the body its one Content-Length announces; anything it cannot wait for as such is
+    passed on at once (the handler answers it)."""
+    from laborkg.server.reception import HEAD_ROOM, request_complete
+
+    head = b"POST /sparql HTTP/1.1\r\nHost: localhost\r\n"
+    assert not request_complete(head, 100)  # the head goes on
+    assert not request_complete(head + b"Content-Length: 6\r\n\r\nASK", 100)  # the body goes on
+    assert request_complete(head + b"Content-Length: 6\r\n\r\nASK {}", 100)
+    assert request_complete(b"GET /status HTTP/1.1\n\n", 100)
+    for odd in (
+        b"Content-Length: 6\r\nContent-Length: 60\r\n",
+        b"Content-Length: 1000\r\n",  # over max_body: 413 without waiting
+        b"Content-Length: x\r\n",
+        b"Transfer-Encoding: chunked\r\n",
+        b"Content-Length: 6\r\nExpect: 100-continue\r\n",
+    ):
+        assert request_complete(head + odd + b"\r\n", 100), odd
+    assert request_complete(b"GET /" + b"a" * (HEAD_ROOM + 1), 100)
