@@ -43,10 +43,17 @@ def refusal(status: int, code: str, message: str) -> bytes:
 
 
 def send_and_close(sock: socket.socket, data: bytes) -> None:
-    """Send a short answer without waiting for the client (what does not fit is dropped), then close."""
+    """Send a short answer without waiting for the client (what does not fit is dropped), then close;
+    what the client sent and nobody read is read first, so that closing sends no reset that could
+    overtake the answer."""
     try:
         sock.setblocking(False)
-        sock.send(data)
+        if data:
+            sock.send(data)
+        sock.shutdown(socket.SHUT_WR)
+        for _ in range(16):
+            if not sock.recv(65536):
+                break
     except OSError:
         pass
     try:
