@@ -265,10 +265,14 @@ def cap_memory(limit: int | None) -> None:
         return
     import resource
 
-    _soft, hard = resource.getrlimit(resource.RLIMIT_DATA)
-    want = _private_data() + limit
-    if hard != resource.RLIM_INFINITY:
-        want = min(want, hard)
+    held = _private_data()
+    if not held:  # no /proc to read it from: a limit below what is held would fail every allocation
+        return
+    soft, hard = resource.getrlimit(resource.RLIMIT_DATA)
+    want = held + limit
+    for given in (soft, hard):  # a lower limit set from outside (ulimit -d) stays
+        if given != resource.RLIM_INFINITY:
+            want = min(want, given)
     try:
         resource.setrlimit(resource.RLIMIT_DATA, (want, hard))
     except (ValueError, OSError):
@@ -281,7 +285,7 @@ def cap_memory(limit: int | None) -> None:
         pass
 
 
-MEMORY_DEATHS = (-signal.SIGABRT, -signal.SIGSEGV, -signal.SIGBUS, -signal.SIGKILL)
+MEMORY_DEATHS = (-signal.SIGABRT, -signal.SIGKILL)
 """How a query's process ends when an allocation fails under its memory limit (Rust aborts; the kernel's
 out-of-memory killer sends SIGKILL)."""
 
