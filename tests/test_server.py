@@ -109,7 +109,8 @@ def server(ox):
 def strict(ox):
     """A server with short limits: 2 s per query, 50 rows, 8 KiB bodies, 2 s to send a request."""
     srv, thread = _serve(
-        ox, Limits(timeout=2.0, max_rows=50, max_body=8192, max_concurrent=4, read_timeout=2)
+        ox,
+        Limits(timeout=2.0, max_rows=50, max_body=8192, max_concurrent=4, request_timeout=2, read_timeout=2),
     )
     yield srv
     _stop(srv, thread)
@@ -473,7 +474,15 @@ def _free(semaphore) -> int:
 @pytest.mark.load
 def test_busy_slots_and_connections_get_503(ox):
     srv, thread = _serve(
-        ox, Limits(timeout=3, max_concurrent=1, queue_wait=0.5, max_connections=3, read_timeout=5)
+        ox,
+        Limits(
+            timeout=3,
+            max_concurrent=1,
+            queue_wait=0.5,
+            max_connections=3,
+            max_per_client=3,
+            request_timeout=5,
+        ),
     )
     c = Client(srv)
     try:
@@ -484,16 +493,17 @@ def test_busy_slots_and_connections_get_503(ox):
         _error(status, headers, body, 503, "busy")
         assert headers["retry-after"]
         runaway.join(30)
-        _wait_for(lambda: _free(srv.connection_slots) == 3, "every connection to be released")
+        _wait_for(lambda: srv.reception.counts() == (0, 0), "every connection to be released")
         idle = [socket.create_connection(srv.server_address[:2], timeout=10) for _ in range(3)]
         try:
-            _wait_for(lambda: _free(srv.connection_slots) == 0, "the server to accept the idle clients")
-            status, headers, body = c.get("/status")  # every connection is taken by an idle client
+            _wait_for(lambda: srv.reception.counts()[0] == 3, "the server to accept the idle clients")
+            status, headers, body = c.get("/status")  # this client's every connection is taken
             _error(status, headers, body, 503, "busy")
+            assert _free(srv.connection_slots) == 3  # idle clients hold no thread
         finally:
             for s in idle:
                 s.close()
-        _wait_for(lambda: _free(srv.connection_slots) > 0, "the idle connections to be released")
+        _wait_for(lambda: srv.reception.counts() == (0, 0), "the idle connections to be released")
         assert c.get("/status")[0] == 200
     finally:
         srv.shutdown()

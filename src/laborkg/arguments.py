@@ -68,8 +68,12 @@ def _timeout_option(p: argparse.ArgumentParser) -> None:
         type=float,
         default=DEFAULT_TIMEOUT,
         metavar="SECONDS",
-        help=f"stop the query after this many seconds (default {DEFAULT_TIMEOUT:g}; 0: no limit)",
+        help=f"stop the query after this many seconds (default {DEFAULT_TIMEOUT:g}; 0: no limit, and no "
+        "memory limit)",
     )
+    from laborkg.server.limits import memory_option
+
+    memory_option(p)
 
 
 def _store_option(p: argparse.ArgumentParser) -> None:

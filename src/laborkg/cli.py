@@ -20,7 +20,7 @@ from laborkg.ingest.cli import cmd_ingest
 from laborkg.ingest.crosscheck_cli import cmd_crosscheck
 from laborkg.query import catalogue as q
 from laborkg.query import render
-from laborkg.query.engine import prepare
+from laborkg.query.engine import memory_limit, prepare
 
 
 def _load(args, for_validation: bool = False) -> Graph:
@@ -45,7 +45,7 @@ def cmd_query(args, out) -> int:
     params = _params(args.param)
     for name in params:
         query.param(name)
-    with open_store(args) as store:
+    with open_store(args) as store, memory_limit(args.max_memory):
         answer = store.query(store.bind(args.name, params), timeout=args.timeout)
         labels = store.label_graph(answer) if args.format == "table" else None
     _write_answer(answer, labels, args, out, title=query.summary or query.name)
@@ -121,7 +121,7 @@ def cmd_sparql(args, out) -> int:
     text = _query_text(args)
     allow = args.allow_service or ()
     prepare(text, allow_service=allow)  # refused or malformed before the graph is opened
-    with open_store(args) as store:
+    with open_store(args) as store, memory_limit(args.max_memory):
         answer = store.sparql(text, timeout=args.timeout, allow_service=allow)
         labels = store.label_graph(answer) if args.format in (None, "table") else None
     _write_answer(answer, labels, args, out)

@@ -9,7 +9,7 @@ from typing import Any
 
 from rdflib import Graph
 
-from laborkg.errors import LaborKGError, QueryError
+from laborkg.errors import LaborKGError, MemoryLimitError, QueryError
 from laborkg.namespace import bind_prefixes
 
 
@@ -17,10 +17,13 @@ def seal(fn: Callable[[], Any]) -> bytes:
     """Call ``fn`` and pickle its outcome for the parent: ``("ok", kind, data)``, where graphs travel as
     N-Triples (an rdflib Graph, or the ``graph`` field of a dataclass such as an Answer); a
     :class:`LaborKGError` as ``("laborkg", message)``; anything else raised as ``("error", "Type: first
-    line")``. Never raises: whatever happens goes back to the parent."""
+    line")``; running out of memory (a memory limit) as ``("memory", "")``. Never raises: whatever
+    happens goes back to the parent."""
     try:
         return pickle.dumps(("ok", *_portable(fn())))
     except BaseException as exc:  # noqa: BLE001 - everything goes back to the parent as one line
+        if isinstance(exc, MemoryError | MemoryLimitError):
+            return pickle.dumps(("memory", ""))
         if isinstance(exc, LaborKGError):
             return pickle.dumps(("laborkg", str(exc)))
         detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
@@ -29,8 +32,10 @@ def seal(fn: Callable[[], Any]) -> bytes:
 
 def unseal(data: bytes) -> Any:
     """The result :func:`seal` packed, with its graphs parsed back; its error raised as a
-    :class:`QueryError`."""
+    :class:`QueryError` (:class:`MemoryLimitError` when it ran out of memory)."""
     payload = pickle.loads(data)
+    if payload[0] == "memory":
+        raise MemoryLimitError("the query needed more memory than its limit and was stopped")
     if payload[0] == "laborkg":
         raise QueryError(payload[1])
     if payload[0] == "error":

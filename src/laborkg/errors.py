@@ -34,6 +34,10 @@ class QueryError(InputError):
     """A packaged query name, a parameter or an ad-hoc query is wrong (exit 2)."""
 
 
+class MemoryLimitError(LaborKGError):
+    """A query needed more memory than its limit and was stopped (exit 2: narrow it or raise the limit)."""
+
+
 class RemoteError(LaborKGError):
     """A remote SPARQL endpoint failed, refused, could not be reached or answered incompletely (a
     truncated or partial result): exit 4. The message says what the remote holds afterwards."""

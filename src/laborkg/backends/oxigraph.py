@@ -15,7 +15,7 @@ from laborkg.backends.terms import to_oxigraph, to_rdflib
 from laborkg.errors import InputError, QueryError
 from laborkg.namespace import PREFIXES, bind_prefixes, sparql_prologue
 from laborkg.query import catalogue as _queries
-from laborkg.query.engine import DEFAULT_TIMEOUT, Answer, run_limited
+from laborkg.query.engine import DEFAULT_TIMEOUT, Answer, engine_position, run_limited
 from laborkg.query.rewrite import project_parameters
 from laborkg.store.layout import DATABASE, NAME, NAMES_GRAPH, read_manifest
 
@@ -119,6 +119,7 @@ class OxigraphStore(Store):
             return self._answer(self._select(text, substitutions), drop, max_rows)
         except (SyntaxError, ValueError, RuntimeError, OSError) as exc:
             detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            detail = engine_position(detail, sparql_prologue())
             raise QueryError(f"the query failed: {detail}") from None
 
     # -- the interface

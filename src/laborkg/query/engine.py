@@ -1,17 +1,21 @@
-"""Run one SPARQL query safely: read-only, no SERVICE unless allowed, within a time limit.
+"""Run one SPARQL query safely: read-only, no SERVICE unless allowed, within a time and memory limit.
 
 rdflib cannot interrupt a running query, so the query runs in a forked child process that shares the
-graph copy-on-write; the parent waits up to the time limit and kills the child when it is exceeded.
-The answer comes back as plain terms (rows, a boolean, or N-Triples for a graph).
+graph copy-on-write; the parent waits up to the time limit and kills the child when it is exceeded; the
+child may allocate only so much memory (:func:`cap_memory`). The answer comes back as plain terms (rows,
+a boolean, or N-Triples for a graph).
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import multiprocessing as mp
+import os
 import re
+import signal
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -22,10 +26,17 @@ if TYPE_CHECKING:  # rdflib's SPARQL parser costs ~60 ms to import: loaded when 
     from rdflib.plugins.sparql.sparql import Query
 
 from laborkg.envelope import seal, unseal
-from laborkg.errors import LaborKGError, QueryError
+from laborkg.errors import LaborKGError, MemoryLimitError, QueryError
 from laborkg.namespace import bind_prefixes, sparql_prologue
 
 DEFAULT_TIMEOUT = 30.0
+
+DEFAULT_MAX_MEMORY = 2 * 1024**3
+"""Bytes a query's process may allocate beyond what it holds when forked: the default of
+``--max-memory`` (``laborkg serve``, ``query``, ``sparql``). Other callers set one with
+:func:`memory_limit`; none is set otherwise."""
+
+_max_memory: list[int | None] = [None]
 
 
 class QueryTimeout(LaborKGError):
@@ -78,6 +89,20 @@ def _services(node, found: list) -> list:
     return found
 
 
+def engine_position(message: str, prologue: str) -> str:
+    """An engine's error message (Oxigraph's ``error at LINE:COLUMN``) with its lines counted in the
+    user's text, not from the start of ``prologue`` (the prefixes laborkg declares before it)."""
+    lines = prologue.count("\n")
+    if not lines:
+        return message
+
+    def at(m):
+        shifted = [f"{max(1, int(line) - lines)}:{col}" for line, col in re.findall(r"(\d+):(\d+)", m[0])]
+        return "error at " + "-".join(shifted)
+
+    return re.sub(r"error at \d+:\d+(?:-\d+:\d+)?", at, message)
+
+
 def _relative_position(message: str, prologue: str) -> str:
     """pyparsing counts lines and characters from the start of the prologue; count from the user's text."""
     lines = prologue.count("\n")
@@ -105,6 +130,8 @@ def prepare(text: str, allow_service: Iterable[str] = (), with_prologue: bool = 
     from laborkg.query.guard import check  # here: the query command (packaged queries) never needs it
 
     text = check(text, allow_service, prefixes=None if with_prologue else {})
+    if not text.strip():
+        raise QueryError(EMPTY)
     full = (sparql_prologue() if with_prologue else "") + text
     query = (_parse_cached if len(full) <= CACHED_TEXT else _parse)(full, len(full) - len(text))
     allowed = {str(a) for a in allow_service}
@@ -117,6 +144,8 @@ def prepare(text: str, allow_service: Iterable[str] = (), with_prologue: bool = 
             )
     return query
 
+
+EMPTY = "the query is empty: give a SELECT, ASK, CONSTRUCT or DESCRIBE query"
 
 _PARSING = threading.Lock()
 """rdflib's SPARQL grammar is not safe to use from two threads at once: pyparsing learns how many
@@ -137,6 +166,8 @@ def is_update(text: str) -> bool:
 
     from laborkg.query.guard import READ_ONLY
 
+    if not text.strip():
+        return False
     try:
         from laborkg.query.guard import check
 
@@ -195,8 +226,82 @@ def _evaluate(graph: Graph, query: Query, bindings: dict | None) -> Answer:
     return Answer("graph", graph=g)
 
 
-def _child(conn, fn) -> None:
+def max_memory() -> int | None:
+    """The memory limit of the queries this process runs in children (None: none)."""
+    return _max_memory[0]
+
+
+@contextlib.contextmanager
+def memory_limit(limit: int | None) -> Iterator[None]:
+    """Within the block, queries run by :func:`run_limited` may allocate ``limit`` bytes (None or 0: no
+    limit) beyond what their process holds when forked."""
+    saved = _max_memory[0]
+    _max_memory[0] = limit or None
     try:
+        yield
+    finally:
+        _max_memory[0] = saved
+
+
+def _private_data() -> int:
+    """VmData of this process (private writable memory: heap and anonymous maps), in bytes."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmData:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError):
+        pass
+    return 0
+
+
+def cap_memory(limit: int | None) -> None:
+    """In a query's process (a forked child or a server worker): allow it ``limit`` bytes of private
+    memory beyond what it holds now (``RLIMIT_DATA``; the store's files, mapped or shared copy-on-write,
+    are not what grows). Past it an allocation fails: Python raises MemoryError, Oxigraph (Rust) aborts
+    the process; its standard error goes to /dev/null, so that the abort's line is not shown to anyone:
+    the parent reports the limit. docs/server.md says why not RLIMIT_AS."""
+    if not limit:
+        return
+    import resource
+
+    held = _private_data()
+    if not held:  # no /proc to read it from: a limit below what is held would fail every allocation
+        return
+    soft, hard = resource.getrlimit(resource.RLIMIT_DATA)
+    want = held + limit
+    for given in (soft, hard):  # a lower limit set from outside (ulimit -d) stays
+        if given != resource.RLIM_INFINITY:
+            want = min(want, given)
+    try:
+        resource.setrlimit(resource.RLIMIT_DATA, (want, hard))
+    except (ValueError, OSError):
+        return
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 2)
+        os.close(devnull)
+    except OSError:
+        pass
+
+
+MEMORY_DEATHS = (-signal.SIGABRT, -signal.SIGKILL)
+"""How a query's process ends when an allocation fails under its memory limit (Rust aborts; the kernel's
+out-of-memory killer sends SIGKILL)."""
+
+
+def over_memory(limit: int | None) -> MemoryLimitError:
+    """The error for a query stopped at the memory limit ``limit`` (bytes)."""
+    size = f"{limit / 1024**3:g} GiB" if limit and limit >= 1024**3 else f"{(limit or 0) / 1024**2:g} MiB"
+    return MemoryLimitError(
+        f"the query needed more than its memory limit of {size} and was stopped (narrow it, or raise "
+        "--max-memory)"
+    )
+
+
+def _child(conn, fn, limit) -> None:
+    try:
+        cap_memory(limit)
         conn.send_bytes(seal(fn))
     finally:
         conn.close()
@@ -204,28 +309,36 @@ def _child(conn, fn) -> None:
 
 def run_limited(fn: Callable[[], Answer], timeout: float | None) -> Answer:
     """``fn()`` within ``timeout`` seconds, in a forked child that shares the parent's graph or open store
-    copy-on-write and is killed at the limit (``None`` or 0: in this process, no limit). Every backend's
-    time limit is this one function."""
+    copy-on-write and is killed at the limit (``None`` or 0: in this process, no limit). The child may
+    allocate :func:`max_memory` bytes (:class:`MemoryLimitError` past it). Every backend's time and
+    memory limit is this one function."""
     if not timeout:
         return fn()
+    limit = max_memory()
     ctx = mp.get_context("fork")
     receiver, sender = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_child, args=(sender, fn), daemon=True)
+    proc = ctx.Process(target=_child, args=(sender, fn, limit), daemon=True)
     proc.start()
     sender.close()
+    data = None
     try:
         if not receiver.poll(timeout):
             raise QueryTimeout(f"the query ran longer than its time limit of {timeout:g} s and was stopped")
-        try:
+        with contextlib.suppress(EOFError):
             data = receiver.recv_bytes()
-        except EOFError:
-            raise LaborKGError("the query process ended without an answer") from None
     finally:
         if proc.is_alive():
             proc.kill()
         proc.join()
         receiver.close()
-    return unseal(data)
+    if data is None:
+        if limit and proc.exitcode in MEMORY_DEATHS:
+            raise over_memory(limit)
+        raise LaborKGError("the query process ended without an answer")
+    try:
+        return unseal(data)
+    except MemoryLimitError:
+        raise over_memory(limit) from None
 
 
 def execute(

@@ -16,7 +16,7 @@ from laborkg.query import catalogue as q
 from laborkg.query.engine import prepare
 from laborkg.server.handler import Counters, Handler
 from laborkg.server.limits import Limits
-from laborkg.server.protocol import json_error
+from laborkg.server.reception import Reception, refusal, send_and_close
 from laborkg.server.static import static_files
 from laborkg.server.workers import PooledStore
 
@@ -37,6 +37,8 @@ class LaborKGServer(ThreadingHTTPServer):
         self.log_lock = threading.Lock()
         self.query_slots = threading.BoundedSemaphore(self.limits.max_concurrent)
         self.connection_slots = threading.BoundedSemaphore(self.limits.max_connections)
+        self.received: dict[socket.socket, tuple[bytes, float]] = {}
+        self.allowed_hosts = allowed_hosts(address[0], self.limits.allow_hosts)
         self.static = static_files()
         self.catalogue = q.catalogue()
         self.forms: dict[str, str] = {}
@@ -46,13 +48,17 @@ class LaborKGServer(ThreadingHTTPServer):
         self.started = time.time()
         super().__init__(address, Handler)
         try:
-            self.store: Store = PooledStore(store, self.limits.max_concurrent)
+            self.store: Store = PooledStore(
+                store, self.limits.max_concurrent, max_memory=self.limits.max_memory
+            )
         except BaseException:
             super().server_close()
             raise
+        self.reception = Reception(self.limits, self.hand_off)
 
     def server_close(self) -> None:
         super().server_close()
+        self.reception.close()
         self.store.close()
 
     @property
@@ -61,22 +67,23 @@ class LaborKGServer(ThreadingHTTPServer):
         return f"http://[{host}]:{port}/" if ":" in host else f"http://{host}:{port}/"
 
     def process_request(self, request, client_address) -> None:
+        """A new connection waits in the reception (one thread for all) until its request has arrived."""
+        self.reception.add(request, client_address)
+
+    def hand_off(self, request, client_address, data: bytes, deadline: float) -> None:
+        """A whole request arrived: answer it in a thread of its own, if one of ``max_connections`` is
+        free (else 503 at once)."""
         if not self.connection_slots.acquire(blocking=False):
-            body = json_error(503, "busy", "too many connections; try again shortly")
-            head = (
-                "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json; charset=utf-8\r\n"
-                f"Content-Length: {len(body)}\r\nRetry-After: 1\r\nConnection: close\r\n\r\n"
-            )
-            try:
-                request.settimeout(2)
-                request.sendall(head.encode("ascii") + body)
-            except OSError:
-                pass
-            self.shutdown_request(request)
+            send_and_close(request, refusal(503, "busy", "too many requests at once; try again shortly"))
+            self.reception.done(client_address)
             return
+        self.received[request] = (data, deadline)
         try:
-            super().process_request(request, client_address)
+            threading.Thread(
+                target=self.process_request_thread, args=(request, client_address), daemon=True
+            ).start()
         except BaseException:
+            self.received.pop(request, None)
             self.connection_slots.release()
             raise
 
@@ -84,7 +91,9 @@ class LaborKGServer(ThreadingHTTPServer):
         try:
             super().process_request_thread(request, client_address)
         finally:
+            self.received.pop(request, None)
             self.connection_slots.release()
+            self.reception.done(client_address)
 
     def handle_error(self, request, client_address) -> None:
         exc = sys.exc_info()[1]
@@ -109,6 +118,27 @@ class LaborKGServer(ThreadingHTTPServer):
         return self.forms[name]
 
 
+LOOPBACK_NAMES = ("localhost", "127.0.0.1", "::1")
+
+
+def allowed_hosts(host: str, given: tuple[str, ...] | None) -> frozenset[str] | None:
+    """The Host names a server listening on ``host`` accepts (lower case, no port; None: any): the
+    loopback names, ``host`` and those ``given``; any name when none is given and ``host`` is not a
+    loopback address, or when ``*`` is given."""
+    import ipaddress
+
+    names = {name.strip().lower().strip("[]") for name in given or ()}
+    if "*" in names:
+        return None
+    try:
+        loopback = ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        loopback = host.lower() == "localhost"
+    if not names and not loopback:
+        return None
+    return frozenset({*names, *LOOPBACK_NAMES, host.lower().strip("[]")})
+
+
 def make_server(
     store: Store,
     limits: Limits | None = None,
@@ -127,6 +157,19 @@ def make_server(
         raise InputError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
 
 
+def _raise_open_files(wanted: int) -> None:
+    """Raise this process's soft limit of open files towards ``wanted`` (each connection is one)."""
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft != resource.RLIM_INFINITY and soft < wanted:
+        target = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+        except (ValueError, OSError):
+            pass
+
+
 def serve(store: Store, args, out) -> int:
     """``laborkg serve``: serve ``store`` (the CLI's: the default store or ``--store DIR``) with the
     limits of ``args`` until interrupted."""
@@ -137,7 +180,13 @@ def serve(store: Store, args, out) -> int:
         max_concurrent=args.max_concurrent,
         queue_wait=args.queue_wait,
         max_connections=args.max_connections,
+        request_timeout=args.request_timeout,
+        max_pending=args.max_pending,
+        max_per_client=args.max_per_client,
+        max_memory=args.max_memory,
+        allow_hosts=tuple(args.allow_host) if args.allow_host else None,
     )
+    _raise_open_files(limits.max_pending + limits.max_connections + 256)
     log = None if args.quiet else sys.stderr
     server = make_server(store, limits, host=args.host, port=args.port, log=log)
     source = f"; store {args.store}" if getattr(args, "store", None) else ""

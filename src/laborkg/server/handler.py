@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import functools
+import io
 import json
 import re
 import socket
@@ -19,11 +20,11 @@ from typing import Protocol, TypeVar
 from rdflib import Graph, URIRef
 
 from laborkg.backends.base import Store
-from laborkg.errors import LaborKGError, QueryError
+from laborkg.errors import LaborKGError, MemoryLimitError, QueryError
 from laborkg.namespace import LKC, LKR, bind_prefixes
 from laborkg.query import render
 from laborkg.query.catalogue import PackagedQuery
-from laborkg.query.engine import Answer, QueryTimeout, is_update, prepare
+from laborkg.query.engine import EMPTY, Answer, QueryTimeout, is_update, prepare
 from laborkg.server import findings, series
 from laborkg.server.limits import Limits
 from laborkg.server.pages import answer_page, catalogue_page, entity_page, error_page
@@ -69,6 +70,7 @@ class Counters:
     timeouts: int = 0
     refused: int = 0
     errors: int = 0
+    memory: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def add(self, name: str) -> None:
@@ -88,10 +90,48 @@ class Site(Protocol):
     started: float
     memo: dict[str, object]
     memo_lock: threading.Lock
+    received: dict[socket.socket, tuple[bytes, float]]
+    allowed_hosts: frozenset[str] | None
 
     def write_log(self, line: str) -> None: ...
 
     def query_form(self, name: str) -> str: ...
+
+
+class Received(io.RawIOBase):
+    """A request's bytes: those the reception read (:mod:`laborkg.server.reception`), then the socket's,
+    until the request's deadline (then TimeoutError: 408 or the connection dropped)."""
+
+    def __init__(self, data: bytes, sock: socket.socket, deadline: float, write_timeout: float) -> None:
+        super().__init__()
+        self.data, self.at, self.sock = data, 0, sock
+        self.deadline, self.write_timeout = deadline, write_timeout
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        if self.at < len(self.data):
+            n = min(len(buffer), len(self.data) - self.at)
+            buffer[:n] = self.data[self.at : self.at + n]
+            self.at += n
+            return n
+        left = self.deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError("the request did not arrive in time")
+        self.sock.settimeout(left)
+        try:
+            return self.sock.recv_into(buffer)
+        finally:
+            self.sock.settimeout(self.write_timeout)
+
+
+def host_name(header: str) -> str:
+    """The name of a Host header, lower case, without its port or IPv6 brackets."""
+    value = header.strip().lower()
+    if value.startswith("["):
+        return value[1:].split("]", 1)[0]
+    return value.rsplit(":", 1)[0] if value.count(":") == 1 else value
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -107,9 +147,15 @@ class Handler(BaseHTTPRequestHandler):
     # -- plumbing ---------------------------------------------------------------------------
 
     def setup(self) -> None:
-        self.timeout = self.server.limits.read_timeout  # type: ignore[misc]  # http.server reads it per instance
+        limits = self.server.limits
+        self.timeout = limits.read_timeout  # type: ignore[misc]  # http.server reads it per instance
         super().setup()
         self._drain_input = False
+        data, deadline = self.server.received.pop(
+            self.request, (b"", time.monotonic() + limits.request_timeout)
+        )
+        self.rfile.close()  # the socket's own reader: the request is read through Received
+        self.rfile = io.BufferedReader(Received(data, self.connection, deadline, limits.read_timeout))
 
     def log_message(self, format: str, *args) -> None:  # noqa: A002 - the base class's name
         self.server.write_log(f"{self.address_string()} - {format % args}")
@@ -178,10 +224,28 @@ class Handler(BaseHTTPRequestHandler):
         except OSError:
             pass
 
+    def _refuse_early(self) -> None:
+        """Before routing: a Host this server does not answer for (421), conflicting Content-Lengths
+        (400): the request is not read further."""
+        allowed = self.server.allowed_hosts
+        host = self.headers.get("Host")
+        if allowed is not None and host is not None and host_name(host) not in allowed:
+            self._drain_input = "Content-Length" in self.headers
+            raise HTTPError(
+                421,
+                "host-not-allowed",
+                f"this server does not answer for the host {host.strip()[:100]!r} (laborkg serve "
+                "--allow-host NAME)",
+            )
+        lengths = {v.strip() for v in self.headers.get_all("Content-Length") or ()}
+        if len(lengths) > 1:
+            raise HTTPError(400, "bad-request", "the request has conflicting Content-Length headers")
+
     def _dispatch(self, method: str) -> None:
         self.server.counters.add("requests")
         head_only = method == "HEAD"
         try:
+            self._refuse_early()
             resp = self._route("GET" if head_only else method)
         except HTTPError as exc:
             resp = self._error(exc)
@@ -211,6 +275,11 @@ class Handler(BaseHTTPRequestHandler):
     def _not_allowed(self) -> None:
         self._drain_input = "Content-Length" in self.headers or "Transfer-Encoding" in self.headers
         self.server.counters.add("requests")
+        try:
+            self._refuse_early()
+        except HTTPError as exc:
+            self._send(self._error(exc))
+            return
         self._send(
             self._error(
                 HTTPError(
@@ -280,7 +349,8 @@ class Handler(BaseHTTPRequestHandler):
             "uptime": round(time.time() - s.started, 1),
             "limits": {k: getattr(lim, k) for k in lim.__dataclass_fields__},
             "counters": {
-                k: getattr(s.counters, k) for k in ("requests", "queries", "timeouts", "refused", "errors")
+                k: getattr(s.counters, k)
+                for k in ("requests", "queries", "timeouts", "memory", "refused", "errors")
             },
         }
         return Response(200, (json.dumps(doc, indent=2) + "\n").encode(), JSON)
@@ -358,6 +428,10 @@ class Handler(BaseHTTPRequestHandler):
             if not post and negotiate(self.headers.get("Accept"), (JSON, HTML)) == HTML:
                 return Response(303, b"", HTML, {"Location": "/"})
             raise HTTPError(400, "missing-query", "no query: give ?query=… (GET) or POST one")
+        if not text.strip():
+            raise HTTPError(
+                400, "empty-query", "the query is empty: give a SELECT, ASK, CONSTRUCT or DESCRIBE query"
+            )
         limits = self.server.limits
         if len(text.encode("utf-8")) > limits.max_body:
             raise HTTPError(413, "request-too-large", f"the query is longer than {limits.max_body} bytes")
@@ -383,6 +457,8 @@ class Handler(BaseHTTPRequestHandler):
                     403, "read-only", "updates (INSERT, DELETE, LOAD, CLEAR, …) are not allowed: read-only"
                 ) from None
             message = str(exc)
+            if message == EMPTY:
+                raise HTTPError(400, "empty-query", message) from None
             if message.startswith("SERVICE"):
                 raise HTTPError(
                     403, "service-not-allowed", f"{message.split(' (use')[0]}: federation is off"
@@ -414,6 +490,9 @@ class Handler(BaseHTTPRequestHandler):
             raise HTTPError(503, "timeout", str(exc), {"Retry-After": "10"}) from None
         except QueryError as exc:
             raise HTTPError(400, "query-failed", str(exc)) from None
+        except MemoryLimitError as exc:
+            server.counters.add("memory")
+            raise HTTPError(503, "memory-limit", str(exc), {"Retry-After": "10"}) from None
         except LaborKGError as exc:
             raise HTTPError(503, "query-failed", str(exc)) from None
         finally:

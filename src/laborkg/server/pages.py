@@ -214,6 +214,12 @@ def findings_href(graph: Graph, iri: URIRef, lang: str = "en") -> str | None:
     return "/country/" + href[len("/id/") :] + (f"?labels={lang}" if lang != "en" else "")
 
 
+def linkable(iri: str) -> bool:
+    """True for an IRI a page may link to: http or https, with a host (never ``javascript:``, ``data:``)."""
+    parts = urllib.parse.urlsplit(iri.strip())
+    return parts.scheme.lower() in ("http", "https") and bool(parts.netloc) and iri == iri.strip()
+
+
 def _links_out(graph: Graph, iri: URIRef) -> list[str]:
     links = []
     for prop in (SKOS.exactMatch, SKOS.closeMatch):
@@ -221,6 +227,9 @@ def _links_out(graph: Graph, iri: URIRef) -> list[str]:
             host = urllib.parse.urlsplit(target).hostname or ""
             where = LINK_OUT.get(host, host)
             kind = "exact match" if prop == SKOS.exactMatch else "close match"
+            if not linkable(target):  # javascript:, data:, file:… shown, never followed
+                links.append(f"<li>{esc(target)} <small>({kind})</small></li>")
+                continue
             links.append(
                 f'<li><a class="out" rel="noopener noreferrer" href="{esc(target)}">{esc(where)}: '
                 f"{esc(target)}</a> <small>({kind})</small></li>"

@@ -13,8 +13,15 @@ from rdflib import Graph, URIRef
 
 from laborkg.backends.base import Bound, Store
 from laborkg.envelope import seal, unseal
-from laborkg.errors import LaborKGError
-from laborkg.query.engine import DEFAULT_TIMEOUT, Answer, QueryTimeout
+from laborkg.errors import LaborKGError, MemoryLimitError
+from laborkg.query.engine import (
+    DEFAULT_TIMEOUT,
+    MEMORY_DEATHS,
+    Answer,
+    QueryTimeout,
+    cap_memory,
+    over_memory,
+)
 
 
 def close_inherited_sockets(keep: int) -> None:
@@ -52,14 +59,16 @@ def call(store: Store, method: str, args: tuple):
     raise ValueError(f"unknown call {method!r}")
 
 
-def work(conn, store: Store) -> None:
-    """A worker's loop: read (method, args), call the store, send back ("ok", kind, data) or an error."""
+def work(conn, store: Store, max_memory: int | None = None) -> None:
+    """A worker's loop: read (method, args), call the store, send back ("ok", kind, data) or an error.
+    It may allocate ``max_memory`` bytes beyond what it holds when forked (:func:`cap_memory`)."""
     import os
     import pickle
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the server, which stops its workers
     close_inherited_sockets(conn.fileno())
+    cap_memory(max_memory)
     while True:
         try:
             method, args = pickle.loads(conn.recv_bytes())
@@ -85,12 +94,15 @@ class Workers:
     """``size`` processes forked from the server once, each evaluating one call at a time on its copy of
     the store (shared copy-on-write). A call past its time limit has its process killed and a new one
     forked in its place; so does a process that has served ``max_calls`` calls (memory it copied is given
-    back). Forking for every query cost 15–25 ms; handing a query to a waiting process costs under 1 ms."""
+    back). Forking for every query cost 15–25 ms; handing a query to a waiting process costs under 1 ms.
+    Each may allocate ``max_memory`` bytes beyond what it holds when forked; one that dies past it is
+    replaced too (:class:`MemoryLimitError`)."""
 
-    def __init__(self, store: Store, size: int, max_calls: int = 1000) -> None:
+    def __init__(self, store: Store, size: int, max_calls: int = 1000, max_memory: int | None = None) -> None:
         import multiprocessing as mp
 
         self.store, self.max_calls, self.closed = store, max_calls, False
+        self.max_memory = max_memory
         self._context = mp.get_context("fork")
         self._idle: list[_Worker] = []  # the worker used last (caches warm) at the end
         self._free = threading.Condition()
@@ -119,7 +131,7 @@ class Workers:
         import gc
 
         ours, theirs = self._context.Pipe(duplex=True)
-        process = self._context.Process(target=work, args=(theirs, self.store), daemon=True)
+        process = self._context.Process(target=work, args=(theirs, self.store, self.max_memory), daemon=True)
         gc.freeze()  # the worker's collector leaves inherited objects alone: fewer pages copied
         try:
             process.start()
@@ -150,7 +162,7 @@ class Workers:
             raise LaborKGError("the server is stopping")
         key = (method, key)
         worker = self._take(key)
-        healthy = False
+        healthy = died = False
         try:
             worker.conn.send_bytes(pickle.dumps((method, args)))
             if not worker.conn.poll(timeout):
@@ -160,7 +172,7 @@ class Workers:
             data = worker.conn.recv_bytes()
             healthy = True
         except (EOFError, OSError):
-            raise LaborKGError("the query process ended without an answer") from None
+            died = True
         finally:
             worker.calls += 1
             worker.seen.pop(key, None)
@@ -173,7 +185,14 @@ class Workers:
                 self._retire(worker)
                 if not self.closed:
                     self._put(self._start())
-        return unseal(data)
+        if died:
+            if self.max_memory and worker.process.exitcode in MEMORY_DEATHS:
+                raise over_memory(self.max_memory)
+            raise LaborKGError("the query process ended without an answer")
+        try:
+            return unseal(data)
+        except MemoryLimitError:
+            raise over_memory(self.max_memory) from None
 
     def close(self) -> None:
         self.closed = True
@@ -189,10 +208,10 @@ class PooledStore(Store):
     checks, parameter binding, name resolution, labels and the size are the wrapped store's, read in
     this process. :meth:`close` stops the workers; the wrapped store stays its owner's to close."""
 
-    def __init__(self, store: Store, size: int, max_calls: int = 1000) -> None:
+    def __init__(self, store: Store, size: int, max_calls: int = 1000, max_memory: int | None = None) -> None:
         self.store = store
         self.kind = store.kind
-        self.workers = Workers(store, size, max_calls)
+        self.workers = Workers(store, size, max_calls, max_memory)
 
     # -- evaluated in a worker
 
