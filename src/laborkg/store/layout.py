@@ -49,7 +49,7 @@ def alive(pid: int) -> bool:
 
 def _aside(directory: Path) -> list[tuple[Path, str, int | None]]:
     """The folders beside ``directory`` that laborkg set aside for it: (path, kind, owner's PID)."""
-    out = []
+    out: list[tuple[Path, str, int | None]] = []
     try:
         entries = list(directory.parent.iterdir())
     except OSError:
