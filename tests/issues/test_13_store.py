@@ -254,6 +254,21 @@ def test_folders_killed_runs_left_are_removed_live_ones_kept(built_store, tmp_pa
         sleeper.wait()
 
 
+def test_add_through_a_symbolic_link_swaps_the_store_it_points_at(built_store, tmp_path):
+    target = _copy(built_store, tmp_path)
+    link = tmp_path / "current"
+    link.symlink_to(target)
+    addition = tmp_path / "addition.nt"
+    addition.write_text(ADDITION)
+    done = subprocess.run(
+        _laborkg("add", "--store", str(link), str(addition)), capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stderr
+    assert link.is_symlink() and link.resolve() == target
+    assert _holds_addition(target) and _agrees(link)
+    assert _beside(target) == [] and _beside(link) == []
+
+
 # ---------------------------------------------------------------------------------------------
 # 3. The manifest and the store agree after any kill of add, ingest, build and export
 

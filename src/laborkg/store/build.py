@@ -124,9 +124,9 @@ def build(
     graph = closure(files, use_cache=use_cache, reasoner=name)
     cached = cache_dir() / f"closure-query-{inputs_key(files, 'query', name)}.nt"
 
-    parent = directory.resolve().parent
-    parent.mkdir(parents=True, exist_ok=True)
-    tmp = parent / f".{directory.name}.building-{os.getpid()}"
+    target = directory.resolve()  # a symbolic link to the store keeps pointing at it
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.parent / f".{target.name}.building-{os.getpid()}"
     shutil.rmtree(tmp, ignore_errors=True)
     try:
         tmp.mkdir()
@@ -169,7 +169,7 @@ def build(
         }
         (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
         with locked(directory) if lock and directory.is_dir() else contextlib.nullcontext():
-            replace_directory(tmp, directory)
+            replace_directory(tmp, target)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise

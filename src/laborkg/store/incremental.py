@@ -537,7 +537,8 @@ def _commit(directory: Path, journal: dict, fresh) -> None:
     RocksDB checkpoints (hard links to their immutable files: little is written)."""
     import pyoxigraph as ox
 
-    work = aside_name(directory.resolve(), "adding")
+    target = directory.resolve()  # a symbolic link to the store keeps pointing at it
+    work = aside_name(target, "adding")
     work.mkdir()
     try:
         databases = [DATABASE] if fresh is not None else [DATABASE, DELTA]
@@ -547,7 +548,7 @@ def _commit(directory: Path, journal: dict, fresh) -> None:
             if entry.name not in (DATABASE, DELTA, MANIFEST, JOURNAL):
                 (shutil.copytree if entry.is_dir() else shutil.copy2)(entry, work / entry.name)
         apply_journal(work, journal, fresh)
-        replace_directory(work, directory)
+        replace_directory(work, target)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

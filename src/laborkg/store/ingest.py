@@ -239,7 +239,7 @@ def add_findings(
                 entries[str(year)] = {"sha256": findings.KNOWN_SHA256[year], "countries": now}
             manifest["triples"] = after
             (new_db / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
-            replace_directory(new_db, directory)
+            replace_directory(new_db, directory.resolve())
         finally:
             _JOB.clear()
             shutil.rmtree(work, ignore_errors=True)

@@ -68,7 +68,7 @@ def recover(directory: Path | str) -> bool:
     old copy ``.NAME.old-PID-…`` of a process that is gone (only where the system cannot exchange two
     paths in one step: :func:`laborkg.atomic.replace_directory`). The newest such copy holding a
     manifest is renamed back; True if one was."""
-    directory = Path(directory)
+    directory = Path(os.path.realpath(directory))  # the store a symbolic link points at
     if os.path.lexists(directory):
         return False
     olds = [p for p, kind, pid in _aside(directory) if kind == "old" and (pid is None or not alive(pid))]
@@ -94,7 +94,7 @@ def clean_stale(directory: Path | str) -> list[Path]:
     """Remove what killed runs left beside the store ``directory`` (a store being built, an addition or
     ingestion being prepared, an old copy a swap set aside) whose process is gone; a missing store is
     recovered first (:func:`recover`). Folders of a live process are kept. Returns what was removed."""
-    directory = Path(directory)
+    directory = Path(os.path.realpath(directory))
     recover(directory)
     if not directory.exists():
         return []
