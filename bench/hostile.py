@@ -119,7 +119,8 @@ def kills(name: str, base: Path, work: Path, command, n: int, rng: random.Random
         after = state(store)
         counts["store opens"] += after["opens"]
         counts["manifest agrees"] += after["agrees"]
-        counts["addition present"] += after["added"]
+        if name == "add":
+            counts["addition present"] += after["added"]
         counts["folders left beside"] += after["beside"] > 0
         if fresh:
             _, code = timed(command(store))  # retried: must succeed and clean what the kill left
