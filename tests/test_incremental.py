@@ -319,22 +319,49 @@ def test_successive_additions_equal_full_build(store, tmp_path):
 
 
 @pytest.mark.slow
-def test_interrupted_commit_is_replayed(store, tmp_path, monkeypatch):
+def test_interrupted_commit_leaves_the_store_as_it_was(store, tmp_path, monkeypatch):
+    """The commit writes a copy of the store swapped into place: interrupted after the copy's database
+    was written and before its manifest, it leaves every file of the store as it was."""
     first = _write(tmp_path, "first.ttl", VALID_PROGRAM)
     second = _write(tmp_path, "second.ttl", TOUCHES_OLD)
     real_apply = incremental.apply_journal
 
     def crash(directory, journal, fresh=None):
-        real_apply(
-            directory, {**journal, "manifest": json.loads((directory / "manifest.json").read_text())}, fresh
-        )
+        real_apply(directory, {**journal, "manifest": journal["old_manifest"]}, fresh)
         raise KeyboardInterrupt  # after the database was written, before the manifest
 
+    before = _hash(store)
     monkeypatch.setattr(incremental, "apply_journal", crash)
     with pytest.raises(KeyboardInterrupt):
         incremental.add(store, [first])
-    assert (store / delta.JOURNAL).is_file()
+    assert _hash(store) == before
+    assert sorted(p.name for p in store.parent.iterdir() if p.name.startswith(f".{store.name}.")) == []
     monkeypatch.setattr(incremental, "apply_journal", real_apply)
+    incremental.add(store, [first, second])
+    _same_triples(_dump(store), _dump(_full(tmp_path, first, second)))
+    assert json.loads((store / "manifest.json").read_text())["triples"] == len(_dump(store))
+
+
+@pytest.mark.slow
+def test_a_journal_an_earlier_laborkg_left_is_replayed(store, tmp_path, monkeypatch):
+    """An earlier laborkg wrote additions in place through a journal (``adding.json``); one it left,
+    interrupted, is finished by the next ``add``."""
+    first = _write(tmp_path, "first.ttl", VALID_PROGRAM)
+    second = _write(tmp_path, "second.ttl", TOUCHES_OLD)
+
+    def in_place(directory, journal, fresh):  # the earlier commit, interrupted before the manifest
+        (directory / delta.JOURNAL).write_text(json.dumps(journal))
+        if fresh is not None:
+            shutil.rmtree(directory / delta.DELTA, ignore_errors=True)
+        old = json.loads((directory / "manifest.json").read_text())
+        delta.apply_journal(directory, {**journal, "manifest": old}, fresh)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(incremental, "_commit", in_place)
+    with pytest.raises(KeyboardInterrupt):
+        incremental.add(store, [first])
+    assert (store / delta.JOURNAL).is_file()
+    monkeypatch.undo()
     incremental.add(store, [second])  # finishes the first addition, then adds the second
     assert not (store / delta.JOURNAL).exists()
     _same_triples(_dump(store), _dump(_full(tmp_path, first, second)))

@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import errno
+import functools
 import os
+import secrets
 import shutil
+import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -36,20 +41,83 @@ def write_atomic(target: Path | str, data: bytes | str) -> None:
         fh.write(data.encode("utf-8") if isinstance(data, str) else data)
 
 
+@functools.cache
+def _renameat2():
+    """libc's ``renameat2`` (glibc ≥ 2.28, Linux), or None."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        fn = libc.renameat2
+    except (OSError, AttributeError):
+        return None
+    fn.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    fn.restype = ctypes.c_int
+    return fn
+
+
+_AT_FDCWD = -100
+_RENAME_EXCHANGE = 2
+_NOT_SUPPORTED = {errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP, errno.ENOTSUP}
+
+
+def exchange(a: Path | str, b: Path | str) -> bool:
+    """Swap the paths ``a`` and ``b`` (both existing, on one file system) in one step, so that neither is
+    ever missing: ``renameat2(RENAME_EXCHANGE)``. False where the system or the file system does not
+    offer it (nothing was changed); an :class:`OSError` for any other failure."""
+    fn = _renameat2()
+    if fn is None:
+        return False
+    if fn(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in _NOT_SUPPORTED:
+        return False
+    raise OSError(err, os.strerror(err), str(a), None, str(b))
+
+
+def _sync_directory(directory: Path) -> None:
+    """Make a rename in ``directory`` durable (best effort: not every system can fsync a directory)."""
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def aside_name(target: Path, kind: str) -> Path:
+    """A fresh name beside ``target`` for work on it by this process: ``.NAME.KIND-PID-RANDOM`` (the PID
+    tells a later run whether its owner is still alive: :func:`laborkg.store.layout.clean_stale`)."""
+    return target.parent / f".{target.name}.{kind}-{os.getpid()}-{secrets.token_hex(4)}"
+
+
 def replace_directory(new: Path | str, target: Path | str) -> None:
-    """Move the complete directory ``new`` to ``target`` (on the same file system). An existing ``target``
-    is renamed aside first (a fresh name beside it) and removed only once ``new`` is in place; if that
-    rename fails, ``target`` is put back."""
+    """Move the complete directory ``new`` to ``target`` (on the same file system), so that ``target``
+    exists at every instant: where it exists already the two are exchanged in one step
+    (:func:`exchange`) and the old copy, now at ``new``, is removed. Where the system cannot exchange,
+    ``target`` is renamed aside to ``.NAME.old-PID-…`` first and removed once ``new`` is in place; a
+    kill between the two renames leaves that copy, which :func:`laborkg.store.layout.recover` puts back
+    (docs/architecture.md, crash safety)."""
     new, target = Path(new), Path(target)
     if not target.exists():
         os.replace(new, target)
+        _sync_directory(target.parent)
         return
-    old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
-    old.rmdir()
+    if exchange(new, target):
+        _sync_directory(target.parent)
+        shutil.rmtree(new, ignore_errors=True)
+        return
+    old = aside_name(target, "old")
     os.replace(target, old)
     try:
         os.replace(new, target)
     except BaseException:
         os.replace(old, target)
         raise
+    _sync_directory(target.parent)
     shutil.rmtree(old, ignore_errors=True)

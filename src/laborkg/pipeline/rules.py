@@ -4,6 +4,7 @@ what it does not implement raises :class:`Unsupported` before the graph is touch
 from __future__ import annotations
 
 import gc
+import re
 from collections import defaultdict, deque
 from typing import Any, cast
 
@@ -12,10 +13,10 @@ from owlrl.DatatypeHandling import AltXSDToPYTHON
 from owlrl.OWLRL import OWLRL_Annotation_properties
 from owlrl.XsdDatatypes import OWL_Datatype_Subsumptions, OWL_RL_Datatypes
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import OWL, RDF, RDFS
+from rdflib.namespace import OWL, RDF, RDFS, XSD
 from rdflib.plugins.stores.memory import Memory
 
-__all__ = ["Unsupported", "materialise"]
+__all__ = ["Unsupported", "fits_datatype", "materialise"]
 
 _NOISE_PREDICATES = (
     OWL.sameAs,
@@ -285,6 +286,47 @@ class _Input:
 
 
 _DATATYPES = frozenset(OWL_RL_Datatypes)
+# The integer datatypes, by the sign a value of unbounded size may have (True: any sign); the others
+# are bounded (xsd:long and narrower), so a very long number is out of their range.
+_UNBOUNDED_INTEGERS = {
+    XSD.integer: True,
+    XSD.nonNegativeInteger: False,
+    XSD.positiveInteger: False,
+    XSD.nonPositiveInteger: True,
+    XSD.negativeInteger: True,
+}
+_BOUNDED_INTEGERS = frozenset(
+    {XSD.long, XSD.int, XSD.short, XSD.byte, XSD.unsignedLong, XSD.unsignedInt}
+    | {XSD.unsignedShort, XSD.unsignedByte}
+)
+_INTEGER_FORM = re.compile(r"^\s*([+-]?)0*(\d+)\s*$")
+_LONG_DIGITS = 1000  # Python's int() refuses more than sys.get_int_max_str_digits() (4300), and is slow
+
+
+def fits_datatype(literal: Literal) -> bool:
+    """Does ``literal``'s lexical form fit its datatype, as owlrl judges it (an OWL RL datatype it
+    cannot convert is an inconsistency)? Literals of other datatypes fit. An integer of any length is
+    judged by its form and sign, not converted (owlrl's ``int()`` refuses more than 4,300 digits)."""
+    dt = literal.datatype
+    if dt not in _DATATYPES:
+        return True
+    text = str(literal)
+    if dt in _UNBOUNDED_INTEGERS or dt in _BOUNDED_INTEGERS:
+        m = _INTEGER_FORM.match(text)
+        if m and len(m[2]) > _LONG_DIGITS:
+            if dt in _BOUNDED_INTEGERS:
+                return False
+            negative = m[1] == "-"
+            return negative if dt in (XSD.nonPositiveInteger, XSD.negativeInteger) else not negative
+        if m:
+            text = m[1] + m[2]  # leading zeros gone: int() sees at most _LONG_DIGITS digits
+        elif len(text) > _LONG_DIGITS:
+            return False  # not an integer's form (int() would say so, slowly)
+    try:
+        AltXSDToPYTHON.get(dt, str)(text)
+    except Exception:  # owlrl reports a ValueError as an inconsistency (and crashes on others)
+        return False
+    return True
 
 
 def _datatype_triples(g: _Input) -> list:
@@ -299,10 +341,8 @@ def _datatype_triples(g: _Input) -> list:
     used = set(implicit.values())
     for lt, dt in implicit.items():
         out.append((lt, RDF.type, dt))
-        try:
-            AltXSDToPYTHON.get(dt, str)(str(lt))
-        except Exception as exc:  # owlrl reports a ValueError as an inconsistency (and crashes on others)
-            raise Unsupported(f"the literal {lt.n3()} does not fit its datatype") from exc
+        if not fits_datatype(lt):
+            raise Unsupported(f"the literal {lt.n3()} does not fit its datatype")
     explicit = defaultdict(set)
     datatype_ids = {g.ids[dt] for dt in _DATATYPES if dt in g.ids}
     for x, cs in g.types.items():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import json
 import os
@@ -35,8 +36,10 @@ from laborkg.store.layout import (
     STORE_FORMAT,
     STORE_VERSION,
     check_target,
+    clean_stale,
     file_entry,
     index_names,
+    locked,
 )
 from laborkg.versions import installed_version
 
@@ -88,14 +91,17 @@ def build(
     use_cache: bool = True,
     reasoner: str | None = None,
     progress: Callable[[str], None] | None = None,
+    lock: bool = True,
 ) -> dict:
     """Load ontology + data, reason, validate once and store the closure in ``directory``; return the
     manifest.
 
     Malformed input raises :class:`InputError` (exit 2), data that does not conform raises
     :class:`NotConforming` (exit 1); in both cases nothing is written and a store already in
-    ``directory`` is left as it was. The store is built beside ``directory`` and renamed into place
-    only when complete."""
+    ``directory`` is left as it was. The store is built beside ``directory`` and swapped into place
+    only when complete, under the writers' lock (``lock``: False when the caller holds it already), so
+    that ``directory`` holds a whole store at every instant; what killed runs left beside it is removed
+    first (:func:`~laborkg.store.layout.clean_stale`)."""
     import pyoxigraph as ox
 
     from laborkg.pipeline.load import input_files
@@ -103,6 +109,7 @@ def build(
 
     directory = Path(directory)
     check_target(directory)
+    clean_stale(directory)
     files = input_files(data)
     name = reasoner_name(reasoner, sum(f.stat().st_size for f in files) // 60)  # 60 bytes/triple, roughly
     say(progress, f"reasoning ({name}) and validating {len(files)} files")
@@ -117,9 +124,9 @@ def build(
     graph = closure(files, use_cache=use_cache, reasoner=name)
     cached = cache_dir() / f"closure-query-{inputs_key(files, 'query', name)}.nt"
 
-    parent = directory.resolve().parent
-    parent.mkdir(parents=True, exist_ok=True)
-    tmp = parent / f".{directory.name}.building-{os.getpid()}"
+    target = directory.resolve()  # a symbolic link to the store keeps pointing at it
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.parent / f".{target.name}.building-{os.getpid()}"
     shutil.rmtree(tmp, ignore_errors=True)
     try:
         tmp.mkdir()
@@ -161,7 +168,8 @@ def build(
             },
         }
         (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
-        replace_directory(tmp, directory)
+        with locked(directory) if lock and directory.is_dir() else contextlib.nullcontext():
+            replace_directory(tmp, target)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise

@@ -5,23 +5,23 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
-import os
 import shutil
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
-from rdflib.namespace import OWL, RDF, RDFS, SH
+from rdflib.namespace import OWL, RDF, RDFS, SH, XSD
 
 from laborkg import paths
-from laborkg.atomic import write_atomic
+from laborkg.atomic import aside_name, replace_directory, write_atomic
 from laborkg.backends.terms import to_oxigraph, to_rdflib
 from laborkg.errors import InputError, LaborKGError
 from laborkg.namespace import LKG
 from laborkg.pipeline.load import expand_paths, load
 from laborkg.pipeline.validate import (
     ValidationReport,
+    Violation,
     check_files,
     quote_violations,
     shacl_violations,
@@ -42,7 +42,7 @@ from laborkg.store.delta import (
     recover,
     triples_json,
 )
-from laborkg.store.layout import DATABASE, file_entry, locked, read_manifest
+from laborkg.store.layout import DATABASE, MANIFEST, clean_stale, file_entry, locked, read_manifest
 
 MAX_NODES = 20_000  # a neighbourhood larger than this is not "local": rebuild instead
 LOCAL_TRIPLES = 10_000  # the size the reasoner is chosen for: the ontology plus a neighbourhood
@@ -344,6 +344,7 @@ def add(
         if recover(directory):
             say(progress, "finished an interrupted addition first")
         manifest = read_manifest(directory)
+        clean_stale(directory)
         try:
             return _add(directory, manifest, new_files, addition, progress)
         except Rebuild as why:
@@ -369,7 +370,9 @@ def _rebuild(directory: Path, manifest: dict, new_files: list[Path], why: str, p
     ontology = set(paths.ontology_files())
     data = [f for f in old if f not in ontology] + new_files
     before = manifest["triples"]
-    new_manifest = build(directory, data=data, reasoner=manifest["reasoner"]["name"], progress=progress)
+    new_manifest = build(
+        directory, data=data, reasoner=manifest["reasoner"]["name"], progress=progress, lock=False
+    )
     return {
         "triples_added": new_manifest["triples"] - before,
         "neighbourhood": None,
@@ -402,6 +405,9 @@ def _add(directory: Path, manifest: dict, new_files: list[Path], addition: Graph
     # file names (quote check), unless the shapes read more of the values
     value_predicates = {RDF.type, LKG.fileName} if types_only and depth == 2 else None
     schema_terms = set(tbox_q.subjects())
+    ill_typed = _ill_typed(addition)
+    if ill_typed:  # owlrl finds them inconsistent: a violation, before any reasoning
+        raise NotConforming(ValidationReport(ill_typed))
 
     delta_present = (directory / DELTA).is_dir()
     if delta_present:
@@ -447,7 +453,12 @@ def _add(directory: Path, manifest: dict, new_files: list[Path], addition: Graph
         closure_v = _reason(local_v, reasoner, True)
         new_v = {t for t in closure_v if t not in tbox_v and t not in checked_old}
         new_v = {t for t in new_v if not reader.in_validation(t)}
-        frontier = _nodes(new_q | new_v, schema_terms) - fetched
+        inconsistent = _inconsistencies(new_q | new_v)
+        if inconsistent:
+            reader.close()
+            raise NotConforming(ValidationReport(inconsistent))
+        # blank nodes the reasoner made are new (owlrl makes fresh ones each time): nothing to fetch
+        frontier = {n for n in _nodes(new_q | new_v, schema_terms) if not isinstance(n, BNode)} - fetched
         if not frontier:
             break
     same = [t for t in new_q | new_v if t[1] == OWL.sameAs and t[0] != t[2]]
@@ -514,13 +525,73 @@ def _add(directory: Path, manifest: dict, new_files: list[Path], addition: Graph
             VALIDATION_ONLY: {"add": triples_json(v_add), "remove": triples_json(v_remove)},
         },
     }
-    write_atomic(directory / JOURNAL, json.dumps(journal))
-    if fresh is not None:
-        shutil.rmtree(directory / DELTA, ignore_errors=True)
-    apply_journal(directory, journal, fresh)
-    os.unlink(directory / JOURNAL)
+    _commit(directory, journal, fresh)
     say(progress, f"added {len(new_q)} triples to {directory}")
     return {"triples_added": len(new_q), **stats, "rebuilt": None, "manifest": new_manifest}
+
+
+def _commit(directory: Path, journal: dict, fresh) -> None:
+    """Write the addition into a copy of the store made beside it and swap the copy into place
+    (:func:`~laborkg.atomic.replace_directory`): the database, the validation delta and the manifest
+    change together, at one instant, whenever the addition is killed. The databases are copied as
+    RocksDB checkpoints (hard links to their immutable files: little is written)."""
+    import pyoxigraph as ox
+
+    target = directory.resolve()  # a symbolic link to the store keeps pointing at it
+    work = aside_name(target, "adding")
+    work.mkdir()
+    try:
+        databases = [DATABASE] if fresh is not None else [DATABASE, DELTA]
+        for name in databases:
+            ox.Store.read_only(str(directory / name)).backup(str(work / name))
+        for entry in directory.iterdir():
+            if entry.name not in (DATABASE, DELTA, MANIFEST, JOURNAL):
+                (shutil.copytree if entry.is_dir() else shutil.copy2)(entry, work / entry.name)
+        apply_journal(work, journal, fresh)
+        replace_directory(work, target)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _ill_typed(addition: Graph) -> list[Violation]:
+    """The literals of ``addition`` whose lexical form does not fit their datatype (``"2025-13-45"^^
+    xsd:date``), as violations: owlrl, the reasoner laborkg falls back to, finds them inconsistent."""
+    from laborkg.pipeline.rules import fits_datatype
+
+    out = []
+    for s, p, o in addition:
+        if isinstance(o, Literal) and o.datatype is not None and not fits_datatype(o):
+            shown = str(o) if len(str(o)) <= 80 else str(o)[:77] + "..."
+            out.append(
+                Violation(
+                    focus=str(s),
+                    path=str(p),
+                    component="laborkg:IllTypedLiteral",
+                    shape=None,
+                    value=f'"{shown}"^^<{o.datatype}>',
+                    message=f"the value is not a valid {_xsd(o.datatype)}: write it in that datatype's form",
+                )
+            )
+    return sorted(set(out), key=violation_key)
+
+
+def _xsd(datatype: URIRef) -> str:
+    return "xsd:" + datatype[len(str(XSD)) :] if datatype.startswith(str(XSD)) else datatype.n3()
+
+
+def _inconsistencies(triples: Iterable[tuple]) -> list[Violation]:
+    """owlrl's reports of an inconsistency (``[] a err:ErrorMessage ; err:error "…"``) among
+    ``triples``, as violations."""
+    messages = {o for _s, p, o in triples if p == _ERR.error}
+    return [
+        Violation(
+            focus="(the addition)", path=None, component="owlrl:inconsistency", shape=None, message=str(m)
+        )
+        for m in sorted(messages)
+    ]
+
+
+_ERR = Namespace("http://www.daml.org/2002/03/agents/agent-ont#")  # owlrl's vocabulary for errors
 
 
 __all__ = ["add", "join_predicates", "shape_depth", "shape_reach", "Rebuild", "MAX_NODES"]

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import json
 import shutil
-import tempfile
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from laborkg.atomic import aside_name, replace_directory
 from laborkg.errors import InputError
 from laborkg.progress import say
-from laborkg.store.layout import DATABASE, MANIFEST, index_names, locked, read_manifest
+from laborkg.store.layout import DATABASE, MANIFEST, clean_stale, index_names, locked, read_manifest
 
 SOURCE = "usdol-findings"  # the manifest's key for this source
 ALL = "all"  # every country of a year
@@ -176,6 +176,7 @@ def add_findings(
     years = list(years)
     wanted = {str(reconcile(n).iri) for n in countries}
     with locked(directory):
+        clean_stale(directory)
         manifest = read_manifest(directory)
         have = in_store(manifest)
         skip: dict[int, set] = {}
@@ -193,8 +194,8 @@ def add_findings(
         reasoner = Reasoner(load(_curated(manifest, directory)))
         validate_lines(b"")  # the shapes compiled once, before the workers fork
         say(progress, f"reading {len(todo)} reporting year(s) from {source}")
-        parent = directory.resolve().parent
-        work = Path(tempfile.mkdtemp(prefix=f".{directory.name}.findings-", dir=parent))
+        work = aside_name(directory.resolve(), "findings")
+        work.mkdir()
         try:
             loaded, wanted_iris = findings.prepare(source, todo, countries)
             _JOB.update(loaded=loaded, wanted=wanted_iris, skip=skip, reasoner=reasoner, work=work)
@@ -238,9 +239,7 @@ def add_findings(
                 entries[str(year)] = {"sha256": findings.KNOWN_SHA256[year], "countries": now}
             manifest["triples"] = after
             (new_db / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
-            from laborkg.atomic import replace_directory
-
-            replace_directory(new_db, directory)
+            replace_directory(new_db, directory.resolve())
         finally:
             _JOB.clear()
             shutil.rmtree(work, ignore_errors=True)

@@ -7,6 +7,8 @@ import fcntl
 import hashlib
 import json
 import os
+import re
+import shutil
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,10 +24,96 @@ NAMES_GRAPH = "urn:laborkg:names"  # lower-cased names (labels, acronyms...): re
 NAME = "urn:laborkg:name"
 
 
+# What laborkg writes beside a store ``NAME`` while it works on it: ``.NAME.KIND-PID…`` (the old copy set
+# aside by a swap, a store being built, an addition or ingestion being prepared)
+_ASIDE = re.compile(r"^\.(?P<name>.+)\.(?P<kind>old|building|adding|findings)-(?P<pid>\d+)?(?:-.*)?$")
+_ASIDE_LEGACY_OLD = re.compile(r"^\.(?P<name>.+)\.old-[a-z0-9_]{8}$")  # before PIDs: tempfile.mkdtemp
+
+
+def alive(pid: int) -> bool:
+    """Is process ``pid`` running (or not ours to signal)? A zombie is not."""
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:  # a zombie (killed, not yet reaped) is gone too
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return True
+    return stat[stat.rfind(")") + 2 :][:1] != "Z"
+
+
+def _aside(directory: Path) -> list[tuple[Path, str, int | None]]:
+    """The folders beside ``directory`` that laborkg set aside for it: (path, kind, owner's PID)."""
+    out: list[tuple[Path, str, int | None]] = []
+    try:
+        entries = list(directory.parent.iterdir())
+    except OSError:
+        return out
+    for entry in entries:
+        m = _ASIDE.match(entry.name)
+        if m and m["name"] == directory.name:
+            out.append((entry, m["kind"], int(m["pid"]) if m["pid"] else None))
+        elif (legacy := _ASIDE_LEGACY_OLD.match(entry.name)) and legacy["name"] == directory.name:
+            out.append((entry, "old", None))
+    return out
+
+
+def recover(directory: Path | str) -> bool:
+    """Put back a store that a swap killed half-way left aside: ``directory`` missing, and beside it the
+    old copy ``.NAME.old-PID-…`` of a process that is gone (only where the system cannot exchange two
+    paths in one step: :func:`laborkg.atomic.replace_directory`). The newest such copy holding a
+    manifest is renamed back; True if one was."""
+    directory = Path(os.path.realpath(directory))  # the store a symbolic link points at
+    if os.path.lexists(directory):
+        return False
+    olds = [p for p, kind, pid in _aside(directory) if kind == "old" and (pid is None or not alive(pid))]
+    for old in sorted(olds, key=_mtime, reverse=True):
+        if not (old / MANIFEST).is_file():
+            continue
+        try:
+            os.replace(old, directory)
+        except OSError:  # another reader put one back first, or this one went
+            return directory.is_dir()
+        return True
+    return False
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0
+
+
+def clean_stale(directory: Path | str) -> list[Path]:
+    """Remove what killed runs left beside the store ``directory`` (a store being built, an addition or
+    ingestion being prepared, an old copy a swap set aside) whose process is gone; a missing store is
+    recovered first (:func:`recover`). Folders of a live process are kept. Returns what was removed."""
+    directory = Path(os.path.realpath(directory))
+    recover(directory)
+    if not directory.exists():
+        return []
+    removed = []
+    for path, _kind, pid in _aside(directory):
+        if pid is not None and (pid == os.getpid() or alive(pid)):
+            continue
+        shutil.rmtree(path, ignore_errors=True)
+        removed.append(path)
+    return removed
+
+
 def read_manifest(directory: Path | str) -> dict:
-    """The manifest of the store in ``directory``, or :class:`InputError` if it is not a laborkg store."""
+    """The manifest of the store in ``directory``, or :class:`InputError` if it is not a laborkg store.
+    A store a killed swap left aside is put back first (:func:`recover`)."""
     directory = Path(directory)
     manifest = directory / MANIFEST
+    if not directory.is_dir():
+        recover(directory)
     if not directory.is_dir():
         raise InputError(f"{directory}: no such store (build it with: laborkg build --store {directory})")
     try:
@@ -71,18 +159,41 @@ def check_target(directory: Path) -> None:
 @contextlib.contextmanager
 def locked(directory: Path) -> Iterator[None]:
     """One writer at a time per store (``laborkg add``): an exclusive ``flock`` on the directory itself,
-    waited for (nothing is written for it, so a refused addition still leaves every file as it was)."""
-    fd = os.open(directory, os.O_RDONLY)
-    try:
+    waited for (nothing is written for it, so a refused addition still leaves every file as it was).
+    Writers replace the directory by another (a swap): a lock taken on the one swapped out is taken
+    again on the one now in place."""
+    said = False
+    while True:
+        fd = os.open(directory, os.O_RDONLY)
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            waiting = f"{directory}: another laborkg add is writing to this store; waiting for it"
-            sys.stderr.write(f"laborkg: {waiting}\n")
-            fcntl.flock(fd, fcntl.LOCK_EX)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                if not said:
+                    waiting = f"{directory}: another laborkg add is writing to this store; waiting for it"
+                    sys.stderr.write(f"laborkg: {waiting}\n")
+                    said = True
+                fcntl.flock(fd, fcntl.LOCK_EX)
+            if _same_file(fd, directory):
+                break
+        except BaseException:
+            os.close(fd)
+            raise
+        os.close(fd)  # the writer before swapped another store into place: lock that one
+    try:
         yield
     finally:
         os.close(fd)  # releases the lock
+
+
+def _same_file(fd: int, directory: Path) -> bool:
+    try:
+        here = os.stat(directory)
+    except FileNotFoundError:
+        recover(directory)
+        return False
+    mine = os.fstat(fd)
+    return (mine.st_dev, mine.st_ino) == (here.st_dev, here.st_ino)
 
 
 def index_names(store, subjects=None) -> None:
