@@ -180,6 +180,7 @@ def test_an_ill_typed_literal_is_no_traceback(tmp_path, literal):
     )
     assert done.returncode == 1, done.stderr  # lkr:d has no type: the data is read and validated
     assert "has no rdf:type" in done.stdout
+    assert "laborkg:IllTypedLiteral" in done.stdout  # reported as laborkg add reports it
     assert all(line.startswith("laborkg: ") for line in done.stderr.splitlines()), done.stderr
 
 

@@ -3,6 +3,7 @@ typed report."""
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import cast
@@ -15,6 +16,7 @@ from rdflib.query import ResultRow
 from laborkg import paths
 from laborkg.namespace import LKG, PREFIXES, SH, sparql_prologue
 from laborkg.pipeline.load import load
+from laborkg.pipeline.rules import fits_datatype
 
 
 @dataclass(frozen=True, order=True)
@@ -180,14 +182,48 @@ def quote_violations(graph: Graph, seeds_dir: Path | None = None) -> list[Violat
     return out
 
 
+def ill_typed_violations(
+    graph: Graph, reported: AbstractSet[tuple[str, str]] = frozenset()
+) -> list[Violation]:
+    """The literals of ``graph`` whose lexical form does not fit their datatype (``"2025-13-45"^^
+    xsd:date``), as violations: owlrl, the reasoner laborkg falls back to, finds them inconsistent.
+    ``reported``: (focus, value) pairs a shape already reports, left out."""
+    out = []
+    for s, p, o in graph:
+        if isinstance(o, Literal) and o.datatype is not None and (str(s), str(o)) not in reported:
+            if fits_datatype(o):
+                continue
+            shown = str(o) if len(str(o)) <= 80 else str(o)[:77] + "..."
+            out.append(
+                Violation(
+                    focus=str(s),
+                    path=str(p),
+                    component="laborkg:IllTypedLiteral",
+                    shape=None,
+                    value=f'"{shown}"^^<{o.datatype}>',
+                    message=f"the value is not a valid {_xsd(o.datatype)}: write it in that datatype's form",
+                )
+            )
+    return sorted(set(out), key=violation_key)
+
+
+def _xsd(datatype: URIRef) -> str:
+    return "xsd:" + datatype[len(str(XSD)) :] if datatype.startswith(str(XSD)) else datatype.n3()
+
+
 def validate(
     closure: Graph, shapes: Graph | None = None, checks: list[Path] | None = None
 ) -> ValidationReport:
     """Validate a closure with the shapes, the violation queries and the verbatim-quote check."""
     shapes = shapes if shapes is not None else shapes_graph()
     checks = checks if checks is not None else check_files()
+    shacl = shacl_violations(closure, shapes)
+    reported = {(v.focus, v.value) for v in shacl if v.value is not None}
     return ValidationReport(
-        shacl_violations(closure, shapes) + check_violations(closure, checks) + quote_violations(closure)
+        shacl
+        + check_violations(closure, checks)
+        + quote_violations(closure)
+        + ill_typed_violations(closure, reported)
     )
 
 
@@ -199,6 +235,7 @@ __all__ = [
     "check_files",
     "check_violation",
     "check_violations",
+    "ill_typed_violations",
     "quote_violations",
     "shacl_violations",
     "violation_key",

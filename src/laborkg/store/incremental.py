@@ -11,7 +11,7 @@ from pathlib import Path
 
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
-from rdflib.namespace import OWL, RDF, RDFS, SH, XSD
+from rdflib.namespace import OWL, RDF, RDFS, SH
 
 from laborkg import paths
 from laborkg.atomic import aside_name, replace_directory, write_atomic
@@ -23,6 +23,7 @@ from laborkg.pipeline.validate import (
     ValidationReport,
     Violation,
     check_files,
+    ill_typed_violations,
     quote_violations,
     shacl_violations,
     shapes_graph,
@@ -405,7 +406,7 @@ def _add(directory: Path, manifest: dict, new_files: list[Path], addition: Graph
     # file names (quote check), unless the shapes read more of the values
     value_predicates = {RDF.type, LKG.fileName} if types_only and depth == 2 else None
     schema_terms = set(tbox_q.subjects())
-    ill_typed = _ill_typed(addition)
+    ill_typed = ill_typed_violations(addition)
     if ill_typed:  # owlrl finds them inconsistent: a violation, before any reasoning
         raise NotConforming(ValidationReport(ill_typed))
 
@@ -551,32 +552,6 @@ def _commit(directory: Path, journal: dict, fresh) -> None:
         replace_directory(work, target)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-
-
-def _ill_typed(addition: Graph) -> list[Violation]:
-    """The literals of ``addition`` whose lexical form does not fit their datatype (``"2025-13-45"^^
-    xsd:date``), as violations: owlrl, the reasoner laborkg falls back to, finds them inconsistent."""
-    from laborkg.pipeline.rules import fits_datatype
-
-    out = []
-    for s, p, o in addition:
-        if isinstance(o, Literal) and o.datatype is not None and not fits_datatype(o):
-            shown = str(o) if len(str(o)) <= 80 else str(o)[:77] + "..."
-            out.append(
-                Violation(
-                    focus=str(s),
-                    path=str(p),
-                    component="laborkg:IllTypedLiteral",
-                    shape=None,
-                    value=f'"{shown}"^^<{o.datatype}>',
-                    message=f"the value is not a valid {_xsd(o.datatype)}: write it in that datatype's form",
-                )
-            )
-    return sorted(set(out), key=violation_key)
-
-
-def _xsd(datatype: URIRef) -> str:
-    return "xsd:" + datatype[len(str(XSD)) :] if datatype.startswith(str(XSD)) else datatype.n3()
 
 
 def _inconsistencies(triples: Iterable[tuple]) -> list[Violation]:
