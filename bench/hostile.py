@@ -160,7 +160,7 @@ def export_kills(base: Path, work: Path, n: int, rng: random.Random) -> Counter:
         except (SyntaxError, ValueError):
             whole = False
         counts["new file whole" if whole else "file damaged"] += 1
-    counts["stray .tmp files"] = sum(1 for p in work.iterdir() if p.name.startswith(".export.nt."))
+    counts["stray .tmp files"] = sum(1 for p in work.iterdir() if p.name.startswith(".export.nt.tmp-"))
     return counts
 
 

@@ -3,9 +3,11 @@ writes are atomic, JSON-LD uses the context and never fetches one, VoID/DCAT is 
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import signal
+import stat
 import subprocess
 import sys
 import textwrap
@@ -17,7 +19,7 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import RDF, XSD
 
 from laborkg import paths
-from laborkg.atomic import atomic_writer
+from laborkg.atomic import atomic_writer, write_atomic
 from laborkg.cli import main
 from laborkg.namespace import LKG, LKR
 from laborkg.pipeline import jsonld
@@ -169,8 +171,31 @@ def test_killed_write_leaves_previous_file(tmp_path):
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait(timeout=30)
     assert target.read_bytes() == previous
-    partial = [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+    partial = [p for p in tmp_path.iterdir() if p.name.startswith(".graph.nt.tmp-")]
     assert partial and partial[0].stat().st_size > 0  # it really was killed part-way through writing
+    write_atomic(target, previous + previous)  # the next write of the file removes what the kill left
+    assert not partial[0].exists() and target.read_bytes() == previous + previous
+
+
+def test_written_files_keep_the_umask_or_the_previous_mode(tmp_path):
+    """Files are republishable: a new one gets the mode the umask gives (not 0600); one written over an
+    existing file keeps that file's mode."""
+    old = os.umask(0o022)
+    try:
+        fresh = tmp_path / "fresh.ttl"
+        assert main(["export", "-o", str(fresh)], err=io.StringIO()) == 0
+        assert stat.S_IMODE(fresh.stat().st_mode) == 0o644
+        os.umask(0o077)
+        kept = tmp_path / "kept.nt"
+        kept.write_text("")
+        kept.chmod(0o664)
+        write_atomic(kept, "<urn:a> <urn:b> <urn:c> .\n")
+        assert stat.S_IMODE(kept.stat().st_mode) == 0o664
+        private = tmp_path / "private.nt"
+        write_atomic(private, "")
+        assert stat.S_IMODE(private.stat().st_mode) == 0o600  # the umask, as open() would give
+    finally:
+        os.umask(old)
 
 
 # --- JSON-LD ----------------------------------------------------------------------------------------

@@ -6,32 +6,77 @@ import contextlib
 import ctypes
 import errno
 import functools
+import glob
 import os
 import secrets
 import shutil
+import stat
 import sys
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
 
+def alive(pid: int) -> bool:
+    """Is process ``pid`` running (or not ours to signal)? A zombie is not."""
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:  # a zombie (killed, not yet reaped) is gone too
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return True
+    return stat[stat.rfind(")") + 2 :][:1] != "Z"
+
+
+def _clean_stale_files(target: Path) -> None:
+    """Remove the temporary files ``.NAME.tmp-PID-…`` that killed writes of ``target`` left beside it."""
+    try:
+        entries = list(target.parent.glob(f".{glob.escape(target.name)}.tmp-*"))
+    except OSError:
+        return
+    for entry in entries:
+        pid = entry.name[len(target.name) + 6 :].partition("-")[0]
+        if pid.isdigit() and int(pid) != os.getpid() and not alive(int(pid)):
+            with contextlib.suppress(OSError):
+                entry.unlink()
+
+
+def _mode_for(target: Path) -> int | None:
+    """The permission bits of the file ``target`` replaces, or None for a new file (the umask's)."""
+    try:
+        return stat.S_IMODE(target.stat().st_mode)
+    except OSError:
+        return None
+
+
 @contextlib.contextmanager
 def atomic_writer(target: Path | str, mode: str = "wb") -> Iterator[IO]:
     """Open a temporary file beside ``target``; on success it is flushed, fsynced and renamed over
-    ``target``. A write that fails or is killed part-way leaves the previous file byte-identical (at worst
-    a stray ``.tmp`` file beside it)."""
+    ``target``. A write that fails or is killed part-way leaves the previous file byte-identical (a
+    killed one leaves ``.NAME.tmp-PID-…``, removed by the next write of ``target``). The file gets the
+    permissions of the file it replaces, else those the umask gives (as ``open`` would)."""
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    _clean_stale_files(target)
+    tmp = target.parent / f".{target.name}.tmp-{os.getpid()}-{secrets.token_hex(4)}"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o666)
     try:
+        previous = _mode_for(target)
+        if previous is not None:
+            os.fchmod(fd, previous)
         with os.fdopen(fd, mode, encoding=None if "b" in mode else "utf-8") as fh:
             yield fh
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, target)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
 
 

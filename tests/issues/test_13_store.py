@@ -15,8 +15,9 @@ from pathlib import Path
 
 import pytest
 
+from laborkg.atomic import alive
 from laborkg.backends.oxigraph import OxigraphStore
-from laborkg.store.layout import MANIFEST, alive, clean_stale, read_manifest
+from laborkg.store.layout import MANIFEST, clean_stale, read_manifest
 
 KILLED = 137  # what a killed child exits with here (os._exit), as a shell reports SIGKILL
 LKR = "https://w3id.org/laborkg/id/"

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from laborkg import paths
+from laborkg.atomic import alive
 from laborkg.errors import InputError
 
 STORE_FORMAT = "laborkg-store"
@@ -28,23 +29,6 @@ NAME = "urn:laborkg:name"
 # aside by a swap, a store being built, an addition or ingestion being prepared)
 _ASIDE = re.compile(r"^\.(?P<name>.+)\.(?P<kind>old|building|adding|findings)-(?P<pid>\d+)?(?:-.*)?$")
 _ASIDE_LEGACY_OLD = re.compile(r"^\.(?P<name>.+)\.old-[a-z0-9_]{8}$")  # before PIDs: tempfile.mkdtemp
-
-
-def alive(pid: int) -> bool:
-    """Is process ``pid`` running (or not ours to signal)? A zombie is not."""
-    if pid <= 0:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    try:  # a zombie (killed, not yet reaped) is gone too
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return True
-    return stat[stat.rfind(")") + 2 :][:1] != "Z"
 
 
 def _aside(directory: Path) -> list[tuple[Path, str, int | None]]:
