@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import http.server
-import threading
-
 import pytest
 
 from laborkg.cli import main
 
-# Each file names a canary URL in a place some parser might fetch from; {url} is the canary.
+# Each file names a canary URL (the ``canary`` fixture: a live server recording every request) in a
+# place some parser might fetch from.
 FILES = {
     "external-entity.rdf": (
         '<?xml version="1.0"?>\n<!DOCTYPE rdf:RDF [<!ENTITY e SYSTEM "{url}/e.txt">]>\n'
@@ -36,32 +34,6 @@ FILES = {
         "<x> rdfs:seeAlso <y.ttl> ; rdfs:isDefinedBy <z.ttl> .\n"
     ),
 }
-
-
-@pytest.fixture
-def canary():
-    """A local HTTP server that records every request made to it."""
-    hits: list[str] = []
-
-    class Record(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802 - http.server's naming
-            hits.append(self.path)
-            self.send_response(404)
-            self.end_headers()
-
-        do_POST = do_GET  # noqa: N815
-
-        def log_message(self, *args):
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Record)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", hits
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 @pytest.mark.parametrize("name", sorted(FILES))
