@@ -212,7 +212,28 @@ def _parse_alone(full: str, prologue_length: int) -> Query:
 _parse_cached = functools.lru_cache(maxsize=128)(_parse)
 
 
+@functools.cache
+def _distinct_aggregates_skip_unbound() -> None:
+    """Work around rdflib 7's ``GROUP_CONCAT(DISTINCT ?x)`` (any DISTINCT aggregate but COUNT) failing
+    with NotBoundError where ``?x`` is unbound in some solutions (an OPTIONAL): its DISTINCT test
+    evaluates ``?x`` unguarded. An unbound value is skipped, as the aggregate itself does without
+    DISTINCT and as Oxigraph does."""
+    from rdflib.plugins.sparql.aggregates import Accumulator
+    from rdflib.plugins.sparql.sparql import NotBoundError
+
+    use_row = Accumulator.use_row
+
+    def guarded(self, row) -> bool:
+        try:
+            return use_row(self, row)
+        except NotBoundError:
+            return False
+
+    Accumulator.use_row = guarded  # type: ignore[method-assign]
+
+
 def _evaluate(graph: Graph, query: Query, bindings: dict | None) -> Answer:
+    _distinct_aggregates_skip_unbound()
     result = graph.query(query, initBindings=bindings or {})
     solutions: list[Any] = list(result) if result.type != "ASK" else []
     if result.type == "SELECT":
