@@ -71,7 +71,7 @@ def seeds(port) -> list[tuple[str, str | None, str]]:
 
 
 def test_home_page_tells_the_story_sources_licence_and_citation(port):
-    """The home page was the SPARQL editor: nothing said what the graph is, where from, under which licence."""
+    """The home page was the SPARQL editor: nothing said what the graph is, where from, under what licence."""
     doc = page(port, "/")
     words = text(doc)
     assert doc.find_all("textarea") == []  # the editor moved to /query
@@ -107,7 +107,8 @@ def _statement_rows(doc):
 
 
 def _inferred_rows(doc):
-    return [tr for d in doc.find_all("details", "inferred") for tr in d.find_all("tr") if one(tr, "td", "subj")]
+    details = doc.find_all("details", "inferred")
+    return [tr for d in details for tr in d.find_all("tr") if one(tr, "td", "subj")]
 
 
 def _topic_rows(doc, cls: str | None = None):

@@ -350,11 +350,11 @@ def entity_page(
         )
     parts.append(f'<table class="facts summary">{"".join(rows)}</table>')
     by_fact = _passages(iri, sources)
-    if by_fact.get(iri):
+    parts += _statements(iri, statements, lab, by_fact, docs, axioms or Axioms(), lang)
+    if by_fact.get(iri):  # the passages stating the entity itself (its names, kinds, summary)
         parts.append(f'<h2 id="own-sources">{esc(ui(lang, "own-sources"))}</h2><ul class="sources">')
         parts += [f"<li>{_passage_html(p, docs, lang)}</li>" for p in by_fact[iri]]
         parts.append("</ul>")
-    parts += _statements(iri, statements, lab, by_fact, docs, axioms or Axioms(), lang)
     fmt_links = " · ".join(
         f'<a href="?format={f}">{name}</a>'
         for f, name in (("turtle", "Turtle"), ("json-ld", "JSON-LD"), ("nt", "N-Triples"))
