@@ -466,6 +466,24 @@ def test_query_results_are_sorted_filtered_and_paged(browser, live, shot):
     _wait(browser, lambda d: table.get_attribute("data-shown") == "130")
     header.click()  # ascending again, for the screenshot
     shot("query-sorted-paged.png")
+    # a chart of any answer with a numeric column and a label column: the rows shown, in their order
+    _css(browser, "#chart-toggle")[0].click()
+    _wait(browser, lambda d: _css(d, "#result-chart svg rect.bar"))
+    bars = [float(b.get_attribute("data-value")) for b in _css(browser, "#result-chart rect.bar")]
+    assert bars == sorted(values)[:50]
+    labels = [t.text for t in _css(browser, "#result-chart text.bar-label")]
+    assert labels[0] == f"item {values.index(min(values))}"
+    assert _css(browser, ".chart-downloads a.download-svg") and _css(
+        browser, ".chart-downloads a.download-png"
+    )
+    _css(browser, "#next")[0].click()
+    _wait(
+        browser,
+        lambda d: (
+            [float(b.get_attribute("data-value")) for b in _css(d, "#result-chart rect.bar")]
+            == sorted(values)[50:100]
+        ),
+    )
     # the URL names the ad-hoc query: opening it runs it again
     url = browser.current_url
     assert "query=" in url

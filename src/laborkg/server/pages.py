@@ -58,6 +58,7 @@ UI = {
         "this": "this",
         "source": "source",
         "passage": "passage",
+        "more-passages": "{n} more passage(s)",
         "inferred": "inferred",
         "inferred-h": "Inferred statements ({n})",
         "inferred-lead": "Derived by the ontology's axioms from the statements above (the same relation read "
@@ -110,6 +111,7 @@ UI = {
         "this": "esta entidad",
         "source": "fuente",
         "passage": "pasaje",
+        "more-passages": "{n} pasaje(s) más",
         "inferred": "inferida",
         "inferred-h": "Afirmaciones inferidas ({n})",
         "inferred-lead": "Derivadas por los axiomas de la ontología de las afirmaciones de arriba (la misma "
@@ -444,6 +446,15 @@ GROUPS = (
 """The topics of the entity page, each by a pattern over the property's local name; first match wins."""
 
 
+SHOWN_PASSAGES = 2
+"""Passages shown beside a statement; the others are one click away."""
+
+
+def statements_value(statements: Answer, prop: URIRef):
+    """The first value of ``prop`` among the entity's outgoing statements, or None."""
+    return next((v for d, p, v in statements.rows if str(d) == "→" and p == prop), None)
+
+
 def _group(prop: URIRef) -> str:
     local = re.split(r"[#/]", str(prop))[-1]
     return next((name for name, pattern in GROUPS if pattern.search(local)), "other")
@@ -508,7 +519,9 @@ def _statements(
     if not rows:
         return []
     derived = _derived(rows, axioms)
-    this = f'<span class="this" title="{esc(ui(lang, "this"))}">{esc(lab.term(iri))}</span>'
+    acronym = statements_value(statements, LKG.acronym)
+    short = str(acronym) if acronym is not None else lab.term(iri)
+    this = f'<span class="this" title="{esc(lab.term(iri))}">{esc(short)}</span>'
 
     def row_html(d: str, p: URIRef, v, why: tuple[str, URIRef] | None) -> str:
         prop = cell_html(cell(p, lab))
@@ -522,7 +535,12 @@ def _statements(
             reason = ui(lang, why[0], p=lab.term(why[1]))
             badge = f' <span class="badge inferred" title="{esc(reason)}">{esc(ui(lang, "inferred"))}</span>'
         passages = by_fact.get(v, []) if v != iri and why is None else []
-        src = "".join(f'<div class="src">{_passage_html(e, docs, lang)}</div>' for e in passages)
+        shown = [f'<div class="src">{_passage_html(e, docs, lang)}</div>' for e in passages]
+        src = "".join(shown[:SHOWN_PASSAGES])
+        if len(shown) > SHOWN_PASSAGES:  # the rest on demand: a row stays readable
+            more = ui(lang, "more-passages", n=len(shown) - SHOWN_PASSAGES)
+            rest = "".join(shown[SHOWN_PASSAGES:])
+            src += f'<details class="more"><summary>{esc(more)}</summary>{rest}</details>'
         return (
             f'<tr class="{cls}{" inferred" if why else ""}"><td class="subj">{subj}</td>'
             f'<td class="prop">{prop} <span class="arrow">→</span></td><td class="obj">{obj}{badge}</td>'

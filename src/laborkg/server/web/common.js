@@ -72,7 +72,7 @@ const LKG = (() => {
     "(red, dashed).": "(en rojo, discontinuas).",
     "download chart:": "descargar gráfico:",
     "chart of": "gráfico de",
-    "no numeric column": "ninguna columna numérica",
+    Chart: "Gráfico",
   };
 
   /** An interface string in the page's language (English is the key). */

@@ -4,7 +4,7 @@
 "use strict";
 
 (() => {
-  const { el, t, getTable, renderTable, showError } = LKG;
+  const { el, svg, t, getTable, renderTable, showError } = LKG;
   const select = document.getElementById("example");
   const editor = document.getElementById("editor");
   const paramsBox = document.getElementById("params");
@@ -101,6 +101,62 @@
     }
   }
 
+  /** The columns a chart can draw: the first numeric one (every bound value a number) and the first other
+     one (a label or a date), or null. */
+  function chartColumns(doc) {
+    const isNumber = (c) => c && c.datatype && NUMERIC.test(c.datatype) && !Number.isNaN(Number(c.value));
+    let value = -1;
+    let label = -1;
+    doc.vars.forEach((_, j) => {
+      const cells = doc.rows.map((r) => r[j]).filter((c) => c);
+      if (!cells.length) return;
+      if (cells.every(isNumber)) {
+        if (value < 0) value = j;
+      } else if (label < 0 && cells.every((c) => c.type !== "sources")) {
+        label = j;
+      }
+    });
+    return value >= 0 && label >= 0 ? { value, label } : null;
+  }
+
+  /** A bar chart (SVG) of the rows shown: one bar per row, its label and its value. */
+  function drawChart(box, doc, cols, rows) {
+    const W = 900;
+    const LABEL = 300;
+    const BAR = 18;
+    const GAP = 6;
+    const H = 40 + rows.length * (BAR + GAP);
+    const values = rows.map((r) => Number(r.cells[cols.value].value));
+    const lo = Math.min(0, ...values);
+    const hi = Math.max(0, ...values);
+    const span = hi - lo || 1;
+    const x = (v) => LABEL + ((v - lo) / span) * (W - LABEL - 90);
+    const root = svg("svg", {
+      class: "result-chart",
+      viewBox: `0 0 ${W} ${H}`,
+      width: W,
+      height: H,
+      role: "img",
+      "aria-label": `${t("chart of")} ${doc.vars[cols.value]}`,
+    });
+    root.append(svg("text", { class: "column", x: LABEL, y: 18, text: `${doc.vars[cols.value]} / ${doc.vars[cols.label]}` }));
+    rows.forEach((r, i) => {
+      const y = 30 + i * (BAR + GAP);
+      const v = values[i];
+      const name = r.cells[cols.label] ? r.cells[cols.label].text : "";
+      const label = svg("text", { class: "bar-label", x: LABEL - 8, y: y + 13, "text-anchor": "end", text: name });
+      root.append(label);
+      const x0 = x(Math.min(0, v));
+      const bar = svg("rect", { class: "bar", x: x0, y, width: Math.max(1, Math.abs(x(v) - x(0))), height: BAR, "data-value": String(v) });
+      bar.append(svg("title", { text: `${name}: ${r.cells[cols.value].text}` }));
+      root.append(bar);
+      root.append(svg("text", { class: "val", x: Math.max(x(v), x(0)) + 6, y: y + 13, text: r.cells[cols.value].text }));
+    });
+    box.replaceChildren(root);
+    for (const node of root.querySelectorAll("text.bar-label")) LKG.fitText(node, LABEL - 16);
+    LKG.chartDownloads(box, "query-chart");
+  }
+
   /** Sort, filter and page the table renderTable drew; rows are the doc's (cells keep exact values). */
   function interactive(doc, container) {
     const table = container.querySelector("table.results");
@@ -117,6 +173,23 @@
     const next = el("button", { type: "button", id: "next" }, t("next") + " ›");
     const info = el("span", { id: "page-info", class: "status" });
     const tools = el("div", { class: "tools" }, filter, el("span", { class: "pager" }, prev, " ", info, " ", next));
+    const cols = chartColumns(doc);
+    const chartBox = el("div", { id: "result-chart" });
+    let charted = false;
+    if (cols) {
+      const toggle = el("button", { type: "button", id: "chart-toggle" }, t("Chart"));
+      toggle.addEventListener("click", () => {
+        charted = !charted;
+        toggle.classList.toggle("on", charted);
+        if (!charted) {
+          chartBox.replaceChildren();
+          const links = chartBox.parentNode.querySelector(".chart-downloads");
+          if (links) links.remove();
+        }
+        draw();
+      });
+      tools.append(toggle);
+    }
 
     function key(cell) {
       if (!cell) return null;
@@ -151,6 +224,7 @@
       table.dataset.page = String(page + 1);
       table.dataset.pages = String(pages);
       table.dataset.shown = String(n);
+      if (charted) drawChart(chartBox, doc, cols, slice);
     }
 
     function applyFilter() {
@@ -189,7 +263,7 @@
       page += 1;
       draw();
     });
-    table.closest(".scroll").before(tools);
+    table.closest(".scroll").before(tools, chartBox);
     draw();
   }
 
