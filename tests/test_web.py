@@ -132,7 +132,7 @@ def _offline_and_clean(driver, base: str) -> None:
 def test_query_page_runs_a_packaged_query(browser, live, shot):
     from selenium.webdriver.support.ui import Select
 
-    _open(browser, live + "/")
+    _open(browser, live + "/query")
     _wait(browser, lambda d: _css(d, "#example[data-loaded]"))
     Select(_css(browser, "#example")[0]).select_by_value("agencies-lost-support")
     assert "agencies-lost-support" in _css(browser, "#mode")[0].text
@@ -153,7 +153,7 @@ def test_query_page_runs_a_packaged_query(browser, live, shot):
 
 
 def test_query_page_adhoc_sparql_and_errors(browser, live):
-    _open(browser, live + "/")
+    _open(browser, live + "/query")
     _wait(browser, lambda d: _css(d, "#example[data-loaded]"))
     editor = _css(browser, "#editor")[0]
     editor.clear()
@@ -193,10 +193,15 @@ def test_stps_entity_page(browser, live, shot):
     assert _css(browser, "td.label-es")[0].text == "Secretaría del Trabajo y Previsión Social"
     quotes = [q.text for q in _css(browser, "ul.sources blockquote.quote")]
     assert any("$207 million" in q for q in quotes)
-    seeds = [s.text for s in _css(browser, "ul.sources .seed")]
-    assert any(s.startswith("seeds/000_7e04030125ad1ee4.txt") for s in seeds)
-    statements = _css(browser, "table.statements tr")
+    cites = [c.text for c in _css(browser, "ul.sources .cite")]
+    assert any(
+        c.startswith("US Cancels 21 Labor Support Programs in Mexico")
+        and "seeds/000_7e04030125ad1ee4.txt" in c
+        for c in cites
+    )
+    statements = _css(browser, "section.topic table.statements tr")
     assert any("has sub-agency" in tr.text for tr in statements)
+    assert _css(browser, "details.inferred .badge.inferred")
     shot("entity-stps.png")
     _offline_and_clean(browser, live)
 
@@ -374,3 +379,259 @@ def test_compare_page(browser, live_findings, shot):
     assert Select(_css(browser, "#year")[0]).first_selected_option.get_attribute("value") == "all"
     assert _css(browser, "input[name=labels]")[0].get_attribute("value") == "es"
     shot("compare-page-es.png")
+
+
+# ---------------------------------------------------------------------------------------------
+# Issue 14: the landing page, the query page's results, downloads, charts, the interface in Spanish
+
+
+def _sparql_csv(base: str, query: str) -> list[list[str]]:
+    import csv
+
+    url = base + "/sparql?" + urllib.parse.urlencode({"query": query, "format": "csv"})
+    with urllib.request.urlopen(url, timeout=60) as resp:
+        return list(csv.reader(resp.read().decode().splitlines()))[1:]
+
+
+def test_landing_page(browser, live, shot):
+    _open(browser, live + "/")
+    _wait(browser, lambda d: _css(d, "h1.landing"))
+    story = _css(browser, "p.story")[0].text
+    assert "21 technical-assistance programs" in story and "USD 207 million" in story
+    titles = _sparql_csv(live, "SELECT ?t WHERE { ?d a lkg:SourceDocument ; dcterms:title ?t }")
+    cited = " ".join(li.text for li in _css(browser, "ul.source-docs li"))
+    assert titles and all(t in cited for (t,) in titles)
+    assert "CC BY 4.0" in _css(browser, "p.licence")[0].text
+    assert _css(browser, "blockquote.citation")[0].text.startswith("laborkg:")
+    assert browser.execute_script("return document.documentElement.lang") == "en"
+    shot("landing.png")
+    _offline_and_clean(browser, live)
+    _css(browser, "header.top a.lang[data-lang=es]")[0].click()
+    _wait(browser, lambda d: "labels=es" in d.current_url and _css(d, "h1.landing"))
+    assert browser.execute_script("return document.documentElement.lang") == "es"
+    assert "207 millones de dólares" in _css(browser, "p.story")[0].text
+    assert [a.text for a in _css(browser, "header.top nav a")][:2] == ["Inicio", "Consulta"]
+    shot("landing-es.png")
+    _css(browser, "#link-query")[0].click()  # the way to the editor keeps the language
+    _wait(browser, lambda d: _css(d, "#example[data-loaded]"))
+    assert "/query" in browser.current_url and "labels=es" in browser.current_url
+    assert _css(browser, "#run")[0].text == "Ejecutar"
+
+
+def _numbers_query(values: list[int]) -> str:
+    rows = " ".join(f"({v} 'item {i}')" for i, v in enumerate(values))
+    return f"SELECT ?n ?name WHERE {{ VALUES (?n ?name) {{ {rows} }} }}"
+
+
+def _column(driver, j: int) -> list[str]:
+    return [tr.find_elements("css selector", "td")[j].text for tr in _css(driver, "#results tbody tr")]
+
+
+def test_query_results_are_sorted_filtered_and_paged(browser, live, shot):
+    import random
+
+    values = random.Random(14).sample(range(1000, 99999), 130)
+    _open(browser, live + "/query")
+    _wait(browser, lambda d: _css(d, "#example[data-loaded]"))
+    editor = _css(browser, "#editor")[0]
+    editor.clear()
+    editor.send_keys(_numbers_query(values))
+    _css(browser, "#run")[0].click()
+    _wait(browser, lambda d: _css(d, "#results[data-state=done] table.results tbody tr"))
+    assert len(_css(browser, "#results tbody tr")) == 50  # paged
+    assert _css(browser, "#page-info")[0].text.endswith(" 130")
+    table = _css(browser, "#results table.results")[0]
+    assert (table.get_attribute("data-page"), table.get_attribute("data-pages")) == ("1", "3")
+    shown = lambda: [int(x.replace(",", "")) for x in _column(browser, 0)]  # noqa: E731
+    assert shown() == values[:50]  # the answer's own order until a header is clicked
+    header = _css(browser, "#results thead th")[0]
+    header.click()
+    _wait(browser, lambda d: header.get_attribute("aria-sort") == "ascending")
+    assert shown() == sorted(values)[:50]
+    _css(browser, "#next")[0].click()
+    assert shown() == sorted(values)[50:100] and table.get_attribute("data-page") == "2"
+    header.click()
+    _wait(browser, lambda d: header.get_attribute("aria-sort") == "descending")
+    assert shown() == sorted(values, reverse=True)[:50] and table.get_attribute("data-page") == "1"
+    # the filter keeps the rows whose text contains it, still sorted
+    digit = "7"
+    expected = sorted(
+        (v for v in values if digit in f"{v:,}" or digit in f"item {values.index(v)}"), reverse=True
+    )
+    _css(browser, "#filter")[0].send_keys(digit)
+    _wait(browser, lambda d: table.get_attribute("data-shown") == str(len(expected)))
+    assert shown() == expected[:50]
+    _css(browser, "#filter")[0].clear()
+    _css(browser, "#filter")[0].send_keys(" ")  # an "input" event with an empty filter: every row
+    _wait(browser, lambda d: table.get_attribute("data-shown") == "130")
+    header.click()  # ascending again, for the screenshot
+    shot("query-sorted-paged.png")
+    # a chart of any answer with a numeric column and a label column: the rows shown, in their order
+    _css(browser, "#chart-toggle")[0].click()
+    _wait(browser, lambda d: _css(d, "#result-chart svg rect.bar"))
+    bars = [float(b.get_attribute("data-value")) for b in _css(browser, "#result-chart rect.bar")]
+    assert bars == sorted(values)[:50]
+    labels = [t.text for t in _css(browser, "#result-chart text.bar-label")]
+    assert labels[0] == f"item {values.index(min(values))}"
+    assert _css(browser, ".chart-downloads a.download-svg") and _css(
+        browser, ".chart-downloads a.download-png"
+    )
+    _css(browser, "#next")[0].click()
+    _wait(
+        browser,
+        lambda d: (
+            [float(b.get_attribute("data-value")) for b in _css(d, "#result-chart rect.bar")]
+            == sorted(values)[50:100]
+        ),
+    )
+    # the URL names the ad-hoc query: opening it runs it again
+    url = browser.current_url
+    assert "query=" in url
+    assert urllib.parse.parse_qs(urllib.parse.urlsplit(url).query)["query"] == [_numbers_query(values)]
+    _open(browser, url)
+    _wait(browser, lambda d: _css(d, "#results[data-state=done] table.results tbody tr"))
+    assert len(_css(browser, "#results tbody tr")) == 50
+    _open(browser, url + "&labels=es")
+    _wait(browser, lambda d: _css(d, "#results[data-state=done] table.results tbody tr"))
+    _css(browser, "#results thead th")[0].click()
+    assert "de 130" in _css(browser, "#page-info")[0].text
+    assert _css(browser, "#next")[0].text.startswith("siguiente")
+    shot("query-sorted-paged-es.png")
+    _offline_and_clean(browser, live)
+
+
+def test_shared_links_run_without_run_1(browser, live):
+    _open(browser, live + "/?name=agencies-lost-support")  # the editor's old address, no run=1
+    _wait(browser, lambda d: _css(d, "#results[data-state=done] table.results tbody tr"))
+    assert urllib.parse.urlsplit(browser.current_url).path == "/query"
+    assert "207,000,000" in _css(browser, "#results tbody tr")[0].text
+    assert not _css(browser, "#editor")[0].get_attribute("value").startswith("#+")  # no machine header
+
+
+def _download_links(driver) -> dict[str, str]:
+    return {a.get_attribute("data-format"): a.get_attribute("href") for a in _css(driver, "#downloads a")}
+
+
+def _fetch(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=60) as resp:
+            return resp.status, resp.headers["Content-Type"].split(";")[0]
+    except urllib.error.HTTPError as exc:
+        return exc.code, ""
+
+
+def test_downloads_fit_the_answer_kind(browser, live):
+    _open(browser, live + "/query")
+    _wait(browser, lambda d: _css(d, "#example[data-loaded]"))
+    editor = _css(browser, "#editor")[0]
+    editor.clear()
+    editor.send_keys("CONSTRUCT { ?u lkg:subAgencyOf lkr:fgr } WHERE { ?u lkg:subAgencyOf lkr:fgr }")
+    _css(browser, "#run")[0].click()
+    _wait(browser, lambda d: _css(d, "#results[data-state=done]") and _css(d, "#downloads a"))
+    links = _download_links(browser)
+    assert set(links) == {"turtle", "nt", "json-ld"}
+    types = {fmt: _fetch(url) for fmt, url in links.items()}
+    assert types == {
+        "turtle": (200, "text/turtle"),
+        "nt": (200, "application/n-triples"),
+        "json-ld": (200, "application/ld+json"),
+    }
+    editor.clear()
+    editor.send_keys("SELECT ?u WHERE { ?u lkg:subAgencyOf lkr:fgr }")
+    _css(browser, "#run")[0].click()
+    _wait(browser, lambda d: _css(d, "#results[data-state=done] tbody tr") and "csv" in _download_links(d))
+    assert all(_fetch(url)[0] == 200 for url in _download_links(browser).values())
+
+
+@pytest.mark.parametrize(
+    ("path", "ready"), [("/stats", "#chart[data-rows] svg"), ("/timeline", "#chart[data-events] svg")]
+)
+def test_charts_download_as_svg_and_png(browser, live, path, ready):
+    import base64
+    import xml.etree.ElementTree as ET
+
+    browser.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "deny"})  # nothing written to disk
+    _open(browser, live + path)
+    _wait(browser, lambda d: _css(d, ready) and _css(d, ".chart-downloads a.download-png"))
+    svg_link = _css(browser, ".chart-downloads a.download-svg")[0]
+    svg_link.click()
+    _wait(browser, lambda d: svg_link.get_attribute("href").startswith("data:image/svg+xml"))
+    text = urllib.parse.unquote(svg_link.get_attribute("href").split(",", 1)[1])
+    root = ET.fromstring(text)  # a well-formed, standalone SVG file with the page's styles
+    assert (
+        root.tag == "{http://www.w3.org/2000/svg}svg"
+        and root.find("{http://www.w3.org/2000/svg}style") is not None
+    )
+    drawn = _css(browser, "#chart svg")[0].get_attribute("outerHTML")
+    assert drawn.count("<rect") == text.count("<rect") and drawn.count("<text") == text.count("<text")
+    png_link = _css(browser, ".chart-downloads a.download-png")[0]
+    png_link.click()
+    _wait(browser, lambda d: png_link.get_attribute("href").startswith("data:image/png;base64,"))
+    data = base64.b64decode(png_link.get_attribute("href").split(",", 1)[1])
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 2000
+
+
+ENGLISH_UI = (
+    "Home",
+    "Packaged queries",
+    "Packaged query",
+    "Funding graph",
+    "Compare countries",
+    "language:",
+    "Ask the knowledge graph",
+    "write your own",
+    "Run",
+    "download",
+    "Sources",
+    "Statements",
+    "inferred",
+    "Timeline of events",
+    "From",
+    "Show",
+    "Yes/no indicators",
+    "funders",
+    "beneficiaries",
+    "English label",
+    "also called",
+    "To cite the graph",
+    "Explore",
+)
+
+
+SPANISH_UI_TEXT = """
+const skip = document.querySelectorAll(
+  'textarea, select, pre, code, q, blockquote, cite, .cite, .catalogue li > p, svg text:not(.column), ' +
+  'a[href^="/id/"], a[href^="/code/"], table.results:not(.statements) td, .params');
+const saved = [...skip].map(n => [n, n.textContent]);
+saved.forEach(([n]) => { n.textContent = ''; });
+const text = document.body.innerText;
+saved.forEach(([n, s]) => { n.textContent = s; });
+return text;
+"""
+"""The page's own words: its text without the data (labels, quotes, query texts, table values)."""
+
+
+@pytest.mark.parametrize(
+    ("path", "ready"),
+    [
+        ("/", "h1.landing"),
+        ("/query", "#example[data-loaded]"),
+        ("/queries", "ul.catalogue"),
+        ("/timeline", "#chart[data-events] svg"),
+        ("/graph", "#chart[data-nodes] svg"),
+        ("/stats", "#chart[data-rows] svg"),
+        ("/id/stps", "h1.entity"),
+    ],
+)
+def test_spanish_interface(browser, live, shot, path, ready):
+    import re
+
+    _open(browser, live + path + "?labels=es")
+    _wait(browser, lambda d: _css(d, ready))
+    assert browser.execute_script("return document.documentElement.lang") == "es"
+    # the interface's words: what the page itself writes, not the data (query texts and summaries aside)
+    text = browser.execute_script(SPANISH_UI_TEXT)
+    found = [w for w in ENGLISH_UI if re.search(r"(?<!\w)" + re.escape(w) + r"(?!\w)", text)]
+    assert found == [], found
+    if path == "/id/stps":
+        shot("entity-stps-es.png")

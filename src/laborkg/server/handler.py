@@ -25,9 +25,9 @@ from laborkg.namespace import LKC, LKR, bind_prefixes
 from laborkg.query import render
 from laborkg.query.catalogue import PackagedQuery
 from laborkg.query.engine import EMPTY, Answer, QueryTimeout, is_update, prepare
-from laborkg.server import findings, series
+from laborkg.server import findings, landing, series
 from laborkg.server.limits import Limits
-from laborkg.server.pages import answer_page, catalogue_page, entity_page, error_page
+from laborkg.server.pages import AXIOMS, Axioms, answer_page, catalogue_page, entity_page, error_page
 from laborkg.server.protocol import (
     CATALOGUE_OFFERS,
     CSP,
@@ -304,6 +304,8 @@ class Handler(BaseHTTPRequestHandler):
             return self._sparql(query, post=True)
         if path == "/sparql" or path == "/sparql/":
             return self._sparql(query, post=False)
+        if path == "/":
+            return self._landing(query)
         if path in PAGES:
             return self._static(PAGES[path])
         if path.startswith("/static/"):
@@ -530,7 +532,8 @@ class Handler(BaseHTTPRequestHandler):
         media, _ = self._choose(params, CATALOGUE_OFFERS)
         cat = self.server.catalogue
         if media == HTML:
-            return Response(200, catalogue_page(cat.values()).encode(), HTML, {"Vary": "Accept"})
+            page = catalogue_page(cat.values(), labels_lang(params))
+            return Response(200, page.encode(), HTML, {"Vary": "Accept"})
         data = catalogue_json(cat.values())
         body = (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode()
         return Response(200, body, JSON, {"Vary": "Accept"})
@@ -596,7 +599,34 @@ class Handler(BaseHTTPRequestHandler):
         graph = bind_prefixes(Graph())
         graph += described
         graph += store.label_graph(terms)
-        return entity_page(iri, graph, statements, sources, lang)
+        return entity_page(iri, graph, statements, sources, lang, self._source_docs(), self._axioms())
+
+    # -- the landing page ---------------------------------------------------------------------
+
+    def _landing(self, query_string: str) -> Response:
+        """``/``: the landing page. A link to the query page from before it moved to ``/query`` (``?name=``,
+        ``?query=``) is sent there, its parameters kept."""
+        params = parse_params(query_string)
+        if "name" in params or "query" in params:
+            return Response(302, b"", HTML, {"Location": "/query?" + query_string})
+        lang = labels_lang(params)
+        entries = self._findings_countries()
+        years = sorted({y for e in entries.values() for y in e.years})
+        page = landing.landing_page(
+            self._source_docs().values(), len(entries), years, self.server.store.size(), version(), lang
+        )
+        return self._html(page)
+
+    def _source_docs(self) -> dict[str, landing.SourceDoc]:
+        return self._memo("source-docs", lambda: landing.source_docs(self._internal(landing.SOURCES)))
+
+    def _axioms(self) -> Axioms:
+        return self._memo("axioms", lambda: Axioms.from_rows(self._internal(AXIOMS).rows))
+
+    def _internal(self, text: str) -> Answer:
+        """One of the server's own fixed query texts (no parameters), in a query slot."""
+        store, limits = self.server.store, self.server.limits
+        return self._evaluate(functools.partial(store.sparql, text, limits.timeout, (), limits.max_rows))
 
     # -- the findings series: /countries, /country/KEY, /compare ------------------------------
 

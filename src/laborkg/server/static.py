@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 WEB_DIR = Path(__file__).resolve().parent / "web"
-PAGES = {"/": "index.html", "/timeline": "timeline.html", "/graph": "graph.html", "/stats": "stats.html"}
+PAGES = {"/query": "index.html", "/timeline": "timeline.html", "/graph": "graph.html", "/stats": "stats.html"}
 """The web view's pages: path → file."""
 
 _STATIC = re.compile(r"[a-z0-9][a-z0-9_-]*\.(?:html|js|css|svg|png)")

@@ -100,9 +100,10 @@
     for (const t of root.querySelectorAll("text.node-label, text.node-sub")) LKG.fitText(t, NODE_W - 20);
     const cancelled = [...columns[1].values()].filter((n) => n.state === "cancelled").length;
     legend.replaceChildren(
-      `${columns[0].size} funders, ${columns[1].size} initiatives, ${columns[2].size} beneficiaries; `,
-      el("strong", {}, `${cancelled} cancelled`),
-      " (red, dashed).",
+      `${columns[0].size} ${LKG.t("funders")}, ${columns[1].size} ${LKG.t("initiatives")}, ` +
+        `${columns[2].size} ${LKG.t("beneficiaries")}; `,
+      el("strong", {}, `${cancelled} ${LKG.t("cancelled")}`),
+      " " + LKG.t("(red, dashed)."),
     );
     chart.dataset.nodes = String(columns[0].size + columns[1].size + columns[2].size);
     chart.dataset.cancelled = String(cancelled);
@@ -112,8 +113,9 @@
     try {
       const doc = await getTable("/queries/funding-flows");
       draw(doc);
+      LKG.chartDownloads(chart, "funding-graph");
       if (doc.notes.length) {
-        const details = el("details", {}, el("summary", {}, `Sources (${doc.notes.length} passages)`));
+        const details = el("details", {}, el("summary", {}, `${LKG.t("Sources")} (${doc.notes.length} ${LKG.t("passages")})`));
         const ol = el("ol", { class: "notes" });
         for (const n of doc.notes) ol.append(el("li", {}, el("span", { class: "seed" }, n.file || ""), " ", el("q", {}, n.quote || n.iri)));
         details.append(ol);

@@ -107,8 +107,9 @@
       const { rows, yesNo } = groups(doc);
       draw(rows);
       yesNoTable(yesNo);
+      LKG.chartDownloads(chart, "enforcement-2021-2022");
       if (doc.notes.length) {
-        const details = el("details", {}, el("summary", {}, `Sources (${doc.notes.length} passages)`));
+        const details = el("details", {}, el("summary", {}, `${LKG.t("Sources")} (${doc.notes.length} ${LKG.t("passages")})`));
         const ol = el("ol", { class: "notes" });
         for (const n of doc.notes) ol.append(el("li", {}, el("span", { class: "seed" }, n.file || ""), " ", el("q", {}, n.quote || n.iri)));
         details.append(ol);

@@ -82,14 +82,14 @@
   }
 
   async function load() {
-    status.textContent = "loading…";
+    status.textContent = LKG.t("loading…");
     const u = new URLSearchParams({ from: from.value || "1900-01-01", to: to.value || "2100-12-31" });
     try {
       const doc = await getTable("/queries/timeline?" + u);
       draw(doc);
       notesBox.replaceChildren();
       if (doc.notes.length) {
-        const details = el("details", {}, el("summary", {}, `Sources (${doc.notes.length} passages)`));
+        const details = el("details", {}, el("summary", {}, `${LKG.t("Sources")} (${doc.notes.length} ${LKG.t("passages")})`));
         const ol = el("ol", { class: "notes" });
         for (const n of doc.notes) {
           ol.append(el("li", { id: `note-${n.n}` }, el("span", { class: "seed" }, n.file || ""), " ", el("q", {}, n.quote || n.iri)));
@@ -97,7 +97,8 @@
         details.append(ol);
         notesBox.append(details);
       }
-      status.textContent = `${doc.rows.length} events`;
+      status.textContent = `${doc.rows.length} ${LKG.t("events")}`;
+      LKG.chartDownloads(chart, "timeline");
     } catch (error) {
       showError(chart, error);
       status.textContent = "";
