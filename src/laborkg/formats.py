@@ -22,7 +22,14 @@ RESULTS = ("table", "json", "xml", "csv", "tsv")
 """SPARQL results: a table for people, the SPARQL 1.1 result formats for machines."""
 RESULT_ALIASES = {"srj": "json", "srx": "xml"}
 
-SUFFIX = {"turtle": ".ttl", "ntriples": ".nt", "nquads": ".nq", "trig": ".trig", "jsonld": ".jsonld", "rdfxml": ".rdf"}
+SUFFIX = {
+    "turtle": ".ttl",
+    "ntriples": ".nt",
+    "nquads": ".nq",
+    "trig": ".trig",
+    "jsonld": ".jsonld",
+    "rdfxml": ".rdf",
+}
 """The file suffix laborkg reads each RDF format by."""
 MEDIA_TYPE = {
     "turtle": "text/turtle",
@@ -32,7 +39,14 @@ MEDIA_TYPE = {
     "jsonld": "application/ld+json",
     "rdfxml": "application/rdf+xml",
 }
-RDFLIB = {"turtle": "turtle", "ntriples": "nt", "nquads": "nquads", "trig": "trig", "jsonld": "json-ld", "rdfxml": "xml"}
+RDFLIB = {
+    "turtle": "turtle",
+    "ntriples": "nt",
+    "nquads": "nquads",
+    "trig": "trig",
+    "jsonld": "json-ld",
+    "rdfxml": "xml",
+}
 """rdflib's plugin names."""
 
 
@@ -64,4 +78,14 @@ def answer_choices() -> tuple[str, ...]:
     return (*RESULTS, *RESULT_ALIASES, *(n for n in rdf_choices() if n != "xml"))
 
 
-__all__ = ["RDF", "RESULTS", "SUFFIX", "MEDIA_TYPE", "RDFLIB", "rdf", "result", "rdf_choices", "answer_choices"]
+__all__ = [
+    "RDF",
+    "RESULTS",
+    "SUFFIX",
+    "MEDIA_TYPE",
+    "RDFLIB",
+    "rdf",
+    "result",
+    "rdf_choices",
+    "answer_choices",
+]

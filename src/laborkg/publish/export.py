@@ -129,7 +129,7 @@ def _rdfxml(graph: Graph) -> str:
     prefixes = {p: str(ns) for p, ns in graph.namespaces() if p}
     triples = ox.parse(lines, format=ox.RdfFormat.N_TRIPLES)
     out = ox.serialize(triples, format=ox.RdfFormat.RDF_XML, prefixes=prefixes)
-    return out.decode("utf-8")
+    return (out or b"").decode("utf-8")
 
 
 def serialize(
