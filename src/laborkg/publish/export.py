@@ -37,7 +37,11 @@ class ExactTurtleSerializer(_ExactDoubles, TurtleSerializer):
 
 
 class ExactTrigSerializer(_ExactDoubles, TrigSerializer):
-    """rdflib's TriG writer with exact doubles."""
+    """rdflib's TriG writer with exact doubles and its named graphs in order (rdflib's follow set order)."""
+
+    def __init__(self, store) -> None:
+        super().__init__(store)
+        self.contexts.sort(key=lambda g: str(g.identifier))
 
 
 plugin.register("laborkg-turtle", Serializer, "laborkg.publish.export", "ExactTurtleSerializer")
