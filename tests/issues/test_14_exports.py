@@ -193,7 +193,7 @@ def test_one_licence_everywhere():
         (line,) = [x for x in path.read_text(encoding="utf-8").splitlines() if x.startswith("# license:")]
         assert line.split(":", 1)[1].strip().strip('"') == CC_BY, path.name
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    section = readme.split("## Licences", 1)[1].split("\n## ", 1)[0]
+    section = " ".join(readme.split("## Licences", 1)[1].split("\n## ", 1)[0].split())
     assert "CC BY 4.0" in section and CC_BY in section and "MIT" in section
     assert (ROOT / "LICENSE").read_text(encoding="utf-8").startswith("MIT License")
     import yaml
