@@ -309,7 +309,8 @@ def markdown_catalogue(cat: dict[str, q.PackagedQuery]) -> str:
 def cmd_validate(args, out) -> int:
     from laborkg.pipeline.validate import validate
 
-    progress = _progress if args.format == "text" else None
+    # progress on a terminal only (as git does): an error stays the one line scripts read
+    progress = _progress if args.format == "text" and sys.stderr.isatty() else None
     graph = _load(args, for_validation=True, progress=progress)
     if progress:
         progress(f"validating {len(graph)} triples (SHACL shapes, violation queries, quotes)")
