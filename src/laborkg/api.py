@@ -28,9 +28,10 @@ True
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from decimal import Decimal
 from pathlib import Path
 
-from rdflib import Graph, Literal
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import XSD
 
 from laborkg.backends.base import Store
@@ -58,22 +59,51 @@ def python_value(term):
 class Rows(list):
     """A list of dicts (variable → Python value) that remembers its variables."""
 
-    def __init__(self, rows: Iterable[dict], vars: list[str]) -> None:
+    def __init__(
+        self, rows: Iterable[dict], vars: list[str], labels: Callable[[], Graph] | None = None
+    ) -> None:
         super().__init__(rows)
         self.vars = vars
+        self._labels = labels
 
     @classmethod
-    def of(cls, answer: Answer) -> Rows:
-        """The rows of a SELECT answer."""
-        return cls(({k: python_value(v) for k, v in row.items()} for row in answer.dicts()), answer.vars)
+    def of(cls, answer: Answer, labels: Callable[[], Graph] | None = None) -> Rows:
+        """The rows of a SELECT answer; ``labels`` gives the graph of their IRIs' labels when asked."""
+        rows = ({k: python_value(v) for k, v in row.items()} for row in answer.dicts())
+        return cls(rows, answer.vars, labels)
 
-    def to_dataframe(self):
-        """The rows as a pandas DataFrame (``pip install 'laborkg[pandas]'``)."""
+    def to_dataframe(self, labels: bool = True, lang: str = "en"):
+        """The rows as a pandas DataFrame (``pip install 'laborkg[pandas]'``): IRIs as their labels in
+        ``lang`` (``labels=False`` keeps the IRIs); a column of numbers only is ``int64`` (integers, no
+        gap) or ``float64`` (decimals as floats, a gap as NaN), never a mix of Decimal and float."""
         try:
             import pandas as pd
         except ImportError:
             raise ImportError("to_dataframe() needs pandas: pip install 'laborkg[pandas]'") from None
-        return pd.DataFrame(list(self), columns=self.vars)
+        frame = pd.DataFrame(list(self), columns=self.vars)
+        names = None
+        if labels and self._labels is not None:
+            from laborkg.query.render import Labeller
+
+            names = Labeller(self._labels(), lang)
+        for col in frame.columns:
+            values = [v for v in frame[col] if v is not None and not _is_nan(v)]
+            if values and all(isinstance(v, int) and not isinstance(v, bool) for v in values):
+                gap = len(values) < len(frame)
+                frame[col] = frame[col].astype("float64" if gap else "int64")
+            elif values and all(
+                isinstance(v, int | float | Decimal) and not isinstance(v, bool) for v in values
+            ):
+                frame[col] = (
+                    frame[col].map(lambda v: float("nan") if v is None else float(v)).astype("float64")
+                )
+            elif names is not None and any(isinstance(v, URIRef) for v in values):
+                frame[col] = frame[col].map(lambda v: names.term(v) if isinstance(v, URIRef) else v)
+        return frame
+
+
+def _is_nan(value) -> bool:
+    return isinstance(value, float) and value != value
 
 
 class KnowledgeGraph:
@@ -89,7 +119,7 @@ class KnowledgeGraph:
     def query(self, name: str, timeout: float | None = DEFAULT_TIMEOUT, **params: str) -> Rows:
         """Run the packaged query ``name``; keyword arguments are its parameters (as text)."""
         answer = self.store.query(name, {k: str(v) for k, v in params.items()}, timeout=timeout)
-        return Rows.of(answer)
+        return Rows.of(answer, lambda: self.store.label_graph(answer))
 
     def sparql(
         self, text: str, timeout: float | None = DEFAULT_TIMEOUT, allow_service: Iterable[str] = ()
@@ -100,7 +130,7 @@ class KnowledgeGraph:
             return bool(answer.boolean)
         if answer.kind == "graph":
             return answer.graph if answer.graph is not None else Graph()
-        return Rows.of(answer)
+        return Rows.of(answer, lambda: self.store.label_graph(answer))
 
     def label(self, iri, lang: str = "en") -> str | None:
         """The entity's label in ``lang`` (falling back to English, then any); ``iri`` may be an IRI, a

@@ -5,12 +5,42 @@ from __future__ import annotations
 import argparse
 import sys
 
+from laborkg import formats
+from laborkg.errors import InputError
 from laborkg.ingest.cli import add_ingest_parser
 from laborkg.ingest.crosscheck_cli import add_crosscheck_parser
 from laborkg.query import render
 from laborkg.query.engine import DEFAULT_TIMEOUT
 
-EXPORT_FORMATS = ("ttl", "jsonld", "nt", "nq", "trig")  # export.FORMATS (a test keeps them equal)
+EXPORT_FORMATS = formats.RDF  # export.FORMATS (a test keeps them equal)
+ALIASES_HELP = "older names are aliases: ttl, nt, nq, json-ld, rdf or xml (RDF/XML)"
+
+
+def _converter(convert, what: str):
+    def parse(text: str) -> str:
+        try:
+            return convert(text)
+        except InputError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+
+    parse.__name__ = what  # argparse names the option's type in its message
+    return parse
+
+
+rdf_format = _converter(formats.rdf, "RDF format")
+answer_format = _converter(formats.result, "format")
+
+
+def _results_format(text: str) -> str:
+    name = formats.result(text)
+    if name not in formats.RESULTS:
+        raise InputError(
+            f"{text!r} is an RDF format; a packaged query gives rows: {', '.join(formats.RESULTS)}"
+        )
+    return name
+
+
+results_format = _converter(_results_format, "results format")
 
 EPILOG = """exit codes:
   0  success
@@ -53,12 +83,26 @@ def _graph_options(p: argparse.ArgumentParser) -> None:
         "--data",
         action="append",
         metavar="PATH",
-        help="instance data file or directory to use instead of the shipped data/ (repeatable)",
+        help="instance data file or directory to use instead of the shipped data/ (repeatable); '-' reads "
+        "standard input",
     )
     g.add_argument(
         "--no-cache",
         action="store_true",
         help="recompute the OWL RL closure instead of reading it from the cache",
+    )
+    input_format_option(g)
+
+
+def input_format_option(p) -> None:
+    """``-i/--input-format``: the RDF format of files given by name (``-`` is standard input)."""
+    p.add_argument(
+        "-i",
+        "--input-format",
+        type=rdf_format,
+        metavar="FORMAT",
+        help=f"the RDF format of --data files and of '-' (standard input): {', '.join(formats.RDF)} "
+        "(default: from each file's suffix; Turtle for '-')",
     )
 
 
@@ -107,7 +151,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--version", action=_VersionAction)
+    parser.add_argument("-V", "--version", action=_VersionAction)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
 
@@ -128,6 +172,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--format",
+        type=results_format,
         choices=render.FORMATS,
         default="table",
         help="table for people (labels, formatted numbers, sources as footnotes); "
@@ -148,13 +193,14 @@ def build_parser() -> argparse.ArgumentParser:
         "refused; SERVICE is refused unless its endpoint is given with --allow-service.",
     )
     p.add_argument("query", nargs="?", help="the query text, or '-' to read it from standard input")
-    p.add_argument("-f", "--file", help="read the query from FILE")
+    p.add_argument("-f", "--file", help="read the query from FILE ('-': standard input)")
     p.add_argument(
         "--format",
-        choices=(*render.FORMATS, "turtle", "json-ld", "nt"),
+        type=answer_format,
+        choices=(*formats.RESULTS, *formats.RDF),
         default=None,
         help="table (default for SELECT/ASK), csv, tsv, json, xml; turtle (default for CONSTRUCT/DESCRIBE), "
-        "json-ld, nt",
+        f"ntriples, jsonld, rdfxml (xml for a graph answer); {ALIASES_HELP}",
     )
     p.add_argument(
         "--lang", choices=("en", "es"), default="en", help="language of labels in tables (default en)"
@@ -232,8 +278,14 @@ def build_parser() -> argparse.ArgumentParser:
         "input (exit 2) leaves the store as it was. An addition whose entailments are not local rebuilds "
         "the store from its inputs (and says so).",
     )
-    p.add_argument("files", nargs="+", metavar="FILE", help="RDF file(s) to add (a directory: its RDF files)")
+    p.add_argument(
+        "files",
+        nargs="+",
+        metavar="FILE",
+        help="RDF file(s) to add (a directory: its RDF files; '-': standard input)",
+    )
     p.add_argument("--store", required=True, metavar="DIR", help="directory of a store laborkg build made")
+    input_format_option(p)
 
     p = sub.add_parser(
         "export",
@@ -242,7 +294,29 @@ def build_parser() -> argparse.ArgumentParser:
         "for the same input) and exact; TriG and N-Quads keep one named graph per source document. Files are "
         "written atomically: a failed export leaves the previous file unchanged.",
     )
-    p.add_argument("--format", choices=EXPORT_FORMATS, default="ttl", help="output format (default ttl)")
+    p.add_argument(
+        "--format",
+        type=rdf_format,
+        choices=EXPORT_FORMATS,
+        default="turtle",
+        help=f"output format (default turtle); {ALIASES_HELP}",
+    )
+    p.add_argument(
+        "--context",
+        choices=("inline", "url"),
+        default="inline",
+        help="jsonld: laborkg's context inlined (default; the file parses offline) or named by its URL",
+    )
+    p.add_argument(
+        "--base-url",
+        metavar="URL",
+        help="where the dumps are published, for the VoID/DCAT description (default https://w3id.org/laborkg/)",
+    )
+    p.add_argument(
+        "--sparql-endpoint",
+        metavar="URL",
+        help="the public SPARQL endpoint serving the graph, for the VoID/DCAT description (default: none)",
+    )
     which = p.add_mutually_exclusive_group()
     which.add_argument(
         "--asserted",
@@ -262,7 +336,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--store",
         metavar="DIR",
         help="export the closure held by the store 'laborkg build --store DIR' made, streamed by pyoxigraph "
-        "(ttl, nt or jsonld; fast at millions of triples; Turtle with laborkg's prefixes, JSON-LD expanded; "
+        "(turtle, ntriples or jsonld; fast at millions of triples; Turtle with laborkg's prefixes, JSON-LD "
+        "expanded; "
         "not sorted)",
     )
     _graph_options(p)
@@ -275,7 +350,13 @@ def build_parser() -> argparse.ArgumentParser:
         "links are part of the graph as skos:exactMatch/closeMatch triples; -o writes them as Turtle.",
     )
     p.add_argument("--format", choices=("text", "json"), default="text")
-    p.add_argument("-o", "--output", metavar="FILE", help="also write the link triples (Turtle) to FILE")
+    p.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="also write the link triples (Turtle) to FILE ('-': to standard output, the report to "
+        "standard error)",
+    )
     _graph_options(p)
 
     p = sub.add_parser(

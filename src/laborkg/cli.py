@@ -23,11 +23,36 @@ from laborkg.query import render
 from laborkg.query.engine import memory_limit, prepare
 
 
-def _load(args, for_validation: bool = False) -> Graph:
+def _load(args, for_validation: bool = False, progress=None) -> Graph:
     from laborkg.pipeline.load import input_files
     from laborkg.pipeline.reason import closure
+    from laborkg.progress import say
 
-    return closure(input_files(args.data), use_cache=not args.no_cache, for_validation=for_validation)
+    files = input_files(args.data)
+    say(progress, f"loading and reasoning over {len(files)} files")
+    return closure(files, use_cache=not args.no_cache, for_validation=for_validation)
+
+
+def _named_inputs(items: list[str] | None, fmt: str | None, folder: Path, stdin) -> list[str] | None:
+    """``items`` with ``-`` replaced by a file holding standard input, and, when ``fmt`` is given, every
+    file named by a link whose suffix says ``fmt`` (laborkg reads a file's format from its suffix)."""
+    from laborkg import formats
+
+    if not items:
+        return items
+    suffix = formats.SUFFIX[fmt or "turtle"]
+    out = []
+    for n, item in enumerate(items):
+        target = folder / f"{n}-{'stdin' if item == '-' else Path(item).stem}{suffix}"
+        if item == "-":
+            target.write_bytes(getattr(stdin, "buffer", stdin).read())
+        elif fmt and Path(item).is_file():
+            target.symlink_to(Path(item).resolve())
+        else:
+            out.append(item)
+            continue
+        out.append(str(target))
+    return out
 
 
 def _params(pairs: list[str]) -> dict[str, str]:
@@ -83,19 +108,25 @@ def _open_endpoint(args):
 
 
 def _write_answer(answer, graph, args, out, title: str | None = None) -> None:
+    from laborkg import formats
+
     fmt = args.format
     if answer.kind == "graph":
-        fmt = "turtle" if fmt in (None, "table") else fmt
-        if fmt not in render.GRAPH_FORMATS:
-            raise InputError(f"a graph answer is written as turtle, json-ld or nt, not {fmt}")
-        out.write(render.graph_output(answer.graph, fmt))
+        fmt = {None: "turtle", "table": "turtle", "xml": "rdfxml"}.get(fmt, fmt)
+        if fmt == "rdfxml":
+            out.write(answer.graph.serialize(format="xml"))
+            return
+        name = {"turtle": "turtle", "ntriples": "nt", "jsonld": "json-ld"}.get(fmt)
+        if name is None:
+            raise InputError(f"a graph answer is written as turtle, ntriples, jsonld or rdfxml, not {fmt}")
+        out.write(render.graph_output(answer.graph, name))
         return
     fmt = fmt or "table"
-    if fmt in render.GRAPH_FORMATS:
+    if fmt in formats.RDF:
         raise InputError(f"--format {fmt} is for CONSTRUCT and DESCRIBE; this query gives rows")
     if fmt == "table":
         if title:
-            out.write(f"{title}\n\n")
+            out.write(f"{title}\n\n")  # summaries exist in English only
         out.write(render.table(answer, graph, lang=args.lang))
         if answer.kind == "ask":
             out.write("\n")
@@ -107,6 +138,8 @@ def _query_text(args) -> str:
     given = [x for x in (args.query, args.file) if x is not None]
     if len(given) != 1:
         raise InputError("give the query as an argument, with -f FILE, or '-' to read standard input")
+    if args.file == "-":
+        return sys.stdin.read()
     if args.file is not None:
         try:
             return Path(args.file).read_text(encoding="utf-8")
@@ -137,7 +170,15 @@ def cmd_export(args, out) -> int:
         return _export_store(args, out)
     files = input_files(args.data)
     graph = closure(files, use_cache=not args.no_cache) if args.closure else load(files)
-    export.write(export.serialize(graph, args.format, frame=args.frame), args.output, stdout=out)
+    text = export.serialize(
+        graph,
+        args.format,
+        frame=args.frame,
+        context=args.context,
+        base_url=args.base_url,
+        sparql_endpoint=args.sparql_endpoint,
+    )
+    export.write(text, args.output, stdout=out)
     return 0
 
 
@@ -150,19 +191,21 @@ def _export_store(args, out) -> int:
         )
     if args.frame:
         raise InputError("--frame needs the JSON-LD processor: export without --store")
-    if args.format not in STORE_EXPORT_FORMATS:
+    store_names = {"turtle": "ttl", "ntriples": "nt", "jsonld": "jsonld"}
+    if store_names.get(args.format) not in STORE_EXPORT_FORMATS:
         raise InputError(
-            f"--format {args.format} keeps one named graph per seed, which a store does not: use "
-            f"{', '.join(STORE_EXPORT_FORMATS)} with --store, or export without --store"
+            f"--format {args.format}: a store is exported as {', '.join(store_names)}; "
+            "export without --store for the others"
         )
+    fmt = store_names[args.format]
     with open_store(args) as store:
         if args.output in (None, "-"):
             stream = getattr(out, "buffer", None)
             if stream is None:  # a text stream (tests): write the bytes decoded
-                out.write((dump(store, args.format, None) or b"").decode("utf-8"))
+                out.write((dump(store, fmt, None) or b"").decode("utf-8"))
             else:
                 out.flush()
-                dump(store, args.format, stream)
+                dump(store, fmt, stream)
                 stream.flush()
             return 0
         from laborkg.atomic import atomic_writer
@@ -172,7 +215,7 @@ def _export_store(args, out) -> int:
             raise InputError(f"{target}: is a directory; give a file name")
         try:
             with atomic_writer(target) as fh:
-                dump(store, args.format, fh)
+                dump(store, fmt, fh)
         except OSError as exc:
             raise InputError(f"{target}: cannot write ({exc.strerror or exc})") from None
     return 0
@@ -189,7 +232,11 @@ def cmd_link(args, out) -> int:
     mappings = sssom.load_mappings(graph=graph)
     report = link.link_report(graph, mappings)
     if args.output:
-        export.write(sssom.mapping_graph(mappings).serialize(format="laborkg-turtle"), args.output)
+        export.write(
+            sssom.mapping_graph(mappings).serialize(format="laborkg-turtle"), args.output, stdout=out
+        )
+        if args.output == "-":
+            out = sys.stderr  # the triples on standard output, the report apart
     if args.format == "json":
         counts = report.counts()
         out.write(
@@ -262,7 +309,11 @@ def markdown_catalogue(cat: dict[str, q.PackagedQuery]) -> str:
 def cmd_validate(args, out) -> int:
     from laborkg.pipeline.validate import validate
 
-    graph = _load(args, for_validation=True)
+    # progress on a terminal only (as git does): an error stays the one line scripts read
+    progress = _progress if args.format == "text" and sys.stderr.isatty() else None
+    graph = _load(args, for_validation=True, progress=progress)
+    if progress:
+        progress(f"validating {len(graph)} triples (SHACL shapes, violation queries, quotes)")
     report = validate(graph)
     if args.format == "json":
         out.write(
@@ -434,8 +485,15 @@ def main(argv: Sequence[str] | None = None, out=None, err=None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse has printed its usage message
         return int(exc.code or 0)
+    import tempfile
+
     try:
-        return COMMANDS[args.command](args, out)
+        with tempfile.TemporaryDirectory(prefix="laborkg-input-") as folder:
+            fmt = getattr(args, "input_format", None)
+            for name in ("data", "files"):
+                if getattr(args, name, None):
+                    setattr(args, name, _named_inputs(getattr(args, name), fmt, Path(folder), sys.stdin))
+            return COMMANDS[args.command](args, out)
     except LaborKGError as exc:
         err.write(f"laborkg: error: {exc}\n")
         return exc.exit_code

@@ -69,7 +69,7 @@ def comparable(answer: Answer, text: str) -> dict:
 
 def table_signature(table: str) -> tuple:
     """A table with row and footnote order left out (ORDER BY ties and GROUP_CONCAT order are open)."""
-    head, _, notes = table.partition("\nSources:\n")
+    head, _, notes = table.replace("\nFuentes:\n", "\nSources:\n").partition("\nSources:\n")  # en, es
     head = re.sub(r"\[\d+(?:, \d+)*\]", lambda m: f"[{m.group(0).count(',') + 1} sources]", head)
     if re.search(r"^-\[ 1 \]", head, re.M):
         rows = sorted(re.split(r"^-\[ \d+ \]-*$", head, flags=re.M))

@@ -113,18 +113,36 @@ def write_context(ontology: Graph, target: Path | None = None) -> Path:
 
 
 def _expanded(graph: Graph) -> list:
-    nquads = graph.serialize(format="nt", encoding="utf-8").decode("utf-8")
+    text = graph.serialize(format="nt", encoding="utf-8").decode("utf-8")
+    nquads = "".join(sorted(text.splitlines(keepends=True)))  # values in a stable order
     return jsonld.from_rdf(nquads, _options(format="application/n-quads", useNativeTypes=False))
 
 
-def compact(graph: Graph) -> dict:
-    """The graph as compact JSON-LD under laborkg's published context (referenced by URL)."""
+def inline_context() -> dict | list:
+    """The value of laborkg's context document's ``@context``, to put in a document instead of its URL."""
+    return json.loads(LOCAL_DOCUMENTS[CONTEXT_URL].read_text(encoding="utf-8"))["@context"]
+
+
+def _inlined(context):
+    """``context`` with laborkg's context URL replaced by the context itself (so no parser fetches it)."""
+    if context == CONTEXT_URL:
+        return inline_context()
+    if isinstance(context, list):
+        return [_inlined(c) for c in context]
+    return context
+
+
+def compact(graph: Graph, inline: bool = False) -> dict:
+    """The graph as compact JSON-LD under laborkg's context: referenced by URL, or ``inline`` (the
+    document then parses with no document loader and no network)."""
     try:
         doc = jsonld.compact(_expanded(graph), CONTEXT_URL, _options(compactArrays=True))
     except Exception as exc:  # pyld wraps loader errors
         raise _unwrap(exc) from None
     graph_nodes = doc.get("@graph", [])
     graph_nodes.sort(key=lambda n: n.get("id", ""))
+    if inline:
+        doc["@context"] = _inlined(doc["@context"])
     return doc
 
 
@@ -196,16 +214,17 @@ def program_view(graph: Graph) -> Graph:
     return view
 
 
-def frame_programs(graph: Graph) -> dict:
+def frame_programs(graph: Graph, inline: bool = False) -> dict:
     """A program-centric document: each program or set of programs with its funding (funder,
-    beneficiary, amount), status, cancellation, organisation roles and source passages embedded."""
+    beneficiary, amount), status, cancellation, organisation roles and source passages embedded;
+    laborkg's context referenced by URL or ``inline``."""
     frame = json.loads(LOCAL_DOCUMENTS[PROGRAM_FRAME_URL].read_text(encoding="utf-8"))
     try:
         doc = jsonld.frame(_expanded(program_view(graph)), frame, _options(omitGraph=False))
     except Exception as exc:
         raise _unwrap(exc) from None
     doc["@graph"].sort(key=lambda n: n.get("id", ""))
-    doc["@context"] = frame["@context"]
+    doc["@context"] = _inlined(frame["@context"]) if inline else frame["@context"]
     return doc
 
 

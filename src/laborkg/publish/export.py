@@ -12,12 +12,13 @@ from rdflib.plugins.serializers.trig import TrigSerializer
 from rdflib.plugins.serializers.turtle import TurtleSerializer
 from rdflib.serializer import Serializer
 
-from laborkg import paths
+from laborkg import formats, paths
 from laborkg.atomic import write_atomic
 from laborkg.errors import InputError
 from laborkg.namespace import LKG, bind_prefixes
 from laborkg.pipeline import jsonld
 from laborkg.pipeline.load import load
+from laborkg.publish import canonical
 from laborkg.publish.metadata import GRAPH_BASE, describe
 
 
@@ -36,13 +37,19 @@ class ExactTurtleSerializer(_ExactDoubles, TurtleSerializer):
 
 
 class ExactTrigSerializer(_ExactDoubles, TrigSerializer):
-    """rdflib's TriG writer with exact doubles."""
+    """rdflib's TriG writer with exact doubles and its named graphs in order (rdflib's follow set order)."""
+
+    def __init__(self, store) -> None:
+        super().__init__(store)
+        self.contexts.sort(key=lambda g: str(g.identifier))
 
 
 plugin.register("laborkg-turtle", Serializer, "laborkg.publish.export", "ExactTurtleSerializer")
 plugin.register("laborkg-trig", Serializer, "laborkg.publish.export", "ExactTrigSerializer")
 
-FORMATS = ("ttl", "jsonld", "nt", "nq", "trig")
+FORMATS = formats.RDF
+"""Export formats by their riot names (``formats.rdf`` takes the older ``ttl``, ``nt``… too)."""
+JSONLD_CONTEXTS = ("inline", "url")
 
 
 _MAPPING_PREDICATES = {SKOS.exactMatch, SKOS.closeMatch, SKOS.broadMatch, SKOS.narrowMatch, SKOS.relatedMatch}
@@ -85,7 +92,9 @@ def _ontology_subjects() -> set:
     return set(load(paths.ontology_files()).subjects())
 
 
-def to_dataset(graph: Graph) -> Dataset:
+def to_dataset(graph: Graph, **where) -> Dataset:
+    """``graph`` as named graphs by provenance, with its description in ``…/graph/metadata``; ``where``:
+    :func:`describe`'s ``base_url`` and ``sparql_endpoint``."""
     ds = Dataset()
     for prefix, ns in graph.namespaces():
         ds.bind(prefix, ns, override=True, replace=True)
@@ -95,15 +104,16 @@ def to_dataset(graph: Graph) -> Dataset:
         for t in part:
             g.add(t)
     meta = ds.graph(URIRef(GRAPH_BASE + "metadata"))
-    for t in describe(graph, parts):
+    for t in describe(graph, parts, **where):
         meta.add(t)
     return ds
 
 
-def with_metadata(graph: Graph) -> Graph:
+def with_metadata(graph: Graph, **where) -> Graph:
+    """``graph`` with its VoID/DCAT description."""
     out = bind_prefixes(Graph())
     out += graph
-    out += describe(graph, partition(graph, _ontology_subjects()))
+    out += describe(graph, partition(graph, _ontology_subjects()), **where)
     for prefix, ns in describe(Graph()).namespaces():
         out.bind(prefix, ns, override=False)
     return out
@@ -114,40 +124,72 @@ def _sorted_lines(text: str) -> str:
     return "\n".join(lines) + "\n" if lines else ""
 
 
-def serialize(graph: Graph, fmt: str, frame: str | None = None) -> str:
-    """The export of ``graph`` (with its VoID/DCAT description) in ``fmt``."""
+def _rdfxml(graph: Graph) -> str:
+    """RDF/XML written by pyoxigraph from the sorted triples (rdflib's writers drop statements about
+    list nodes or follow set order)."""
+    import pyoxigraph as ox
+
+    lines = _sorted_lines(graph.serialize(format="nt")).encode("utf-8")
+    prefixes = {p: str(ns) for p, ns in graph.namespaces() if p}
+    triples = ox.parse(lines, format=ox.RdfFormat.N_TRIPLES)
+    out = ox.serialize(triples, format=ox.RdfFormat.RDF_XML, prefixes=prefixes)
+    return (out or b"").decode("utf-8")
+
+
+def serialize(
+    graph: Graph,
+    fmt: str,
+    frame: str | None = None,
+    *,
+    context: str = "inline",
+    base_url: str | None = None,
+    sparql_endpoint: str | None = None,
+) -> str:
+    """The export of ``graph`` (with its VoID/DCAT description) in ``fmt`` (any name of an RDF format):
+    blank nodes labelled by RDFC-1.0 and literals in canonical form, so two runs give the same bytes
+    and a file export agrees with a store export. JSON-LD carries its ``context`` inline (default; it
+    then parses offline) or by URL; the description names the dumps under ``base_url`` and the
+    ``sparql_endpoint`` when given."""
+    fmt = formats.rdf(fmt)
+    if context not in JSONLD_CONTEXTS:
+        raise InputError(f"--context is one of {', '.join(JSONLD_CONTEXTS)}, not {context!r}")
+    inline = context == "inline"
+    where: dict = {"sparql_endpoint": sparql_endpoint}
+    if base_url:
+        where["base_url"] = base_url
     if frame is not None:
         if fmt != "jsonld" or frame != "programs":
             raise InputError("--frame programs is only for --format jsonld")
-        return jsonld.dumps(jsonld.frame_programs(graph))
-    if fmt in ("nq", "trig"):
-        ds = to_dataset(graph)
-        if fmt == "nq":
+        return jsonld.dumps(jsonld.frame_programs(canonical.graph(graph), inline=inline))
+    if fmt in ("nquads", "trig"):
+        ds = canonical.dataset(to_dataset(graph, **where))
+        if fmt == "nquads":
             return _sorted_lines(ds.serialize(format="nquads"))
         return ds.serialize(format="laborkg-trig")
-    full = with_metadata(graph)
-    if fmt == "ttl":
+    full = canonical.graph(with_metadata(graph, **where))
+    if fmt == "turtle":
         return full.serialize(format="laborkg-turtle")
-    if fmt == "nt":
+    if fmt == "ntriples":
         return _sorted_lines(full.serialize(format="nt"))
-    if fmt == "jsonld":
-        return jsonld.dumps(jsonld.compact(full))
-    raise InputError(f"unknown export format {fmt!r} (one of {', '.join(FORMATS)})")
+    if fmt == "rdfxml":
+        return _rdfxml(full)
+    return jsonld.dumps(jsonld.compact(full, inline=inline))
 
 
 def parse_export(text: str, fmt: str) -> Graph:
     """Read an export back (the union of its named graphs for TriG and N-Quads)."""
+    fmt = formats.rdf(fmt)
     if fmt == "jsonld":
         return jsonld.to_graph(text)
-    if fmt in ("nq", "trig"):
+    if fmt in ("nquads", "trig"):
         ds = Dataset()
-        ds.parse(data=text, format="nquads" if fmt == "nq" else "trig")
+        ds.parse(data=text, format=fmt)
         union = bind_prefixes(Graph())
         for g in ds.graphs():
             union += g
         return union
     g = bind_prefixes(Graph())
-    g.parse(data=text, format={"ttl": "turtle", "nt": "nt"}[fmt])
+    g.parse(data=text, format=formats.RDFLIB[fmt])
     return g
 
 

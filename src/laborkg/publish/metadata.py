@@ -9,8 +9,10 @@ from collections.abc import Iterable
 from typing import cast
 
 from rdflib import Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCAT, DCTERMS, OWL, RDF, RDFS, XSD
+from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, RDF, RDFS, XSD
 
+from laborkg.formats import MEDIA_TYPE, SUFFIX
+from laborkg.formats import RDF as RDF_FORMATS
 from laborkg.namespace import BASE, LKG, LKR, bind_prefixes
 from laborkg.versions import installed_version
 
@@ -19,6 +21,10 @@ DATASET = LKR["dataset"]
 LICENSE = URIRef("https://creativecommons.org/licenses/by/4.0/")
 RELEASE_DATE = "2026-11-21"
 GRAPH_BASE = BASE + "graph/"
+PUBLISHER_NAME = "the laborkg developers"  # as LICENSE and CITATION.cff name them
+DUMP_NAME = "laborkg"
+DISTRIBUTIONS = {fmt: (SUFFIX[fmt], MEDIA_TYPE[fmt]) for fmt in RDF_FORMATS}
+"""The export formats a dump is published in, each a dcat:Distribution of the dataset."""
 
 
 def release_date() -> str:
@@ -40,8 +46,46 @@ def _vocabularies(graph: Graph) -> set[str]:
     return used
 
 
-def describe(graph: Graph, partitions: dict[str, Graph] | None = None) -> Graph:
-    """A VoID + DCAT description of ``graph`` (and of its per-source partitions, if given)."""
+def _distributions(meta: Graph, base_url: str, sparql_endpoint: str | None) -> None:
+    d = DATASET
+    base = base_url if base_url.endswith("/") else base_url + "/"
+    publisher = URIRef(f"{DATASET}/publisher")
+    meta.add((d, DCTERMS.publisher, publisher))
+    meta.add((publisher, RDF.type, FOAF.Agent))
+    meta.add((publisher, FOAF.name, Literal(PUBLISHER_NAME)))
+    for fmt, (suffix, media) in DISTRIBUTIONS.items():
+        dist = URIRef(f"{DATASET}/distribution/{fmt}")
+        url = URIRef(f"{base}{DUMP_NAME}{suffix}")
+        meta.add((d, DCAT.distribution, dist))
+        meta.add((d, VOID.dataDump, url))
+        meta.add((dist, RDF.type, DCAT.Distribution))
+        meta.add((dist, DCAT.mediaType, URIRef(f"https://www.iana.org/assignments/media-types/{media}")))
+        meta.add((dist, DCAT.downloadURL, url))
+        meta.add((dist, DCAT.accessURL, url))
+        meta.add((dist, DCTERMS.license, LICENSE))
+    if sparql_endpoint:
+        meta.add((d, VOID.sparqlEndpoint, URIRef(sparql_endpoint)))
+        service = URIRef(f"{DATASET}/service/sparql")
+        dist = URIRef(f"{DATASET}/distribution/sparql")
+        meta.add((d, DCAT.distribution, dist))
+        meta.add((dist, RDF.type, DCAT.Distribution))
+        meta.add((dist, DCAT.accessURL, URIRef(sparql_endpoint)))
+        meta.add((dist, DCAT.accessService, service))
+        meta.add((service, RDF.type, DCAT.DataService))
+        meta.add((service, DCAT.endpointURL, URIRef(sparql_endpoint)))
+        meta.add((service, DCTERMS.conformsTo, URIRef("https://www.w3.org/TR/sparql11-protocol/")))
+        meta.add((service, DCAT.servesDataset, d))
+
+
+def describe(
+    graph: Graph,
+    partitions: dict[str, Graph] | None = None,
+    *,
+    base_url: str = BASE,
+    sparql_endpoint: str | None = None,
+) -> Graph:
+    """A VoID + DCAT description of ``graph`` (and of its per-source partitions, if given): its dumps
+    under ``base_url`` (default the project's namespace) and, when known, its ``sparql_endpoint``."""
     meta = bind_prefixes(Graph())
     meta.bind("void", VOID)
     meta.bind("dcat", DCAT)
@@ -71,16 +115,17 @@ def describe(graph: Graph, partitions: dict[str, Graph] | None = None) -> Graph:
         )
     )
     meta.add((d, DCTERMS.license, LICENSE))
+    _distributions(meta, base_url, sparql_endpoint)
     meta.add((d, OWL.versionInfo, Literal(installed_version())))
     meta.add((d, URIRef(str(DCAT) + "version"), Literal(installed_version())))  # DCAT 3
     meta.add((d, DCTERMS.created, Literal(release_date(), datatype=XSD.date)))
     meta.add((d, DCTERMS.conformsTo, URIRef(str(LKG).rstrip("#"))))
     meta.add((d, VOID.uriSpace, Literal(str(LKR))))
     meta.add((d, VOID.triples, Literal(len(graph))))
-    subjects = {s for s in graph.subjects() if isinstance(s, URIRef)}
+    subjects = set(graph.subjects())  # blank nodes included, as VoID counts them
     meta.add((d, VOID.distinctSubjects, Literal(len(subjects))))
     meta.add((d, VOID.properties, Literal(len(set(graph.predicates())))))
-    entities = {s for s in subjects if str(s).startswith(str(LKR))}
+    entities = {s for s in subjects if isinstance(s, URIRef) and str(s).startswith(str(LKR))}
     meta.add((d, VOID.entities, Literal(len(entities))))
     for vocab in sorted(_vocabularies(graph)):
         meta.add((d, VOID.vocabulary, URIRef(vocab)))

@@ -133,12 +133,100 @@ def cite(node, notes: dict[str, int]) -> list[int]:
     return [notes.setdefault(iri, len(notes) + 1) for iri in _passages(node)]
 
 
+COLUMNS_ES = {
+    "passage": "pasaje",
+    "sources": "fuentes",
+    "source": "fuente",
+    "unit": "unidad",
+    "value": "valor",
+    "date": "fecha",
+    "initiative": "iniciativa",
+    "start": "inicio",
+    "end": "fin",
+    "currency": "moneda",
+    "booleanValue": "valor sí/no",
+    "valueNote": "nota del valor",
+    "observation": "observación",
+    "indicator": "indicador",
+    "year": "año",
+    "years": "años",
+    "quote": "cita",
+    "event": "evento",
+    "amount": "monto",
+    "totalAmount": "monto total",
+    "ageRange": "rango de edad",
+    "age": "edad",
+    "sector": "sector",
+    "territory": "territorio",
+    "funder": "financiador",
+    "description": "descripción",
+    "descriptionText": "descripción",
+    "refYear": "año de referencia",
+    "text": "texto",
+    "body": "órgano",
+    "usdolRegion": "región USDOL",
+    "country": "país",
+    "good": "bien",
+    "elementPath": "ruta del elemento",
+    "managedBy": "gestionado por",
+    "place": "lugar",
+    "action": "acción",
+    "actionArea": "área de acción",
+    "participants": "participantes",
+    "participantLabel": "participante",
+    "agency": "dependencia",
+    "programCount": "número de programas",
+    "cancellationDate": "fecha de cancelación",
+    "status": "estado",
+    "jurisdiction": "jurisdicción",
+    "dataset": "conjunto de datos",
+    "refArea": "área de referencia",
+    "caveats": "salvedades",
+    "caveatLabel": "salvedad",
+    "commitment": "compromiso",
+    "entity": "entidad",
+    "file": "archivo",
+    "role": "rol",
+    "kind": "tipo",
+    "type": "tipo",
+    "fact": "hecho",
+    "focusArea": "área de enfoque",
+    "supportedBy": "apoyado por",
+    "instrument": "instrumento",
+    "reportingYear": "año del informe",
+    "standard": "norma",
+    "organisation": "organización",
+    "program": "programa",
+    "by": "por",
+    "to": "a",
+    "firstYear": "primer año",
+    "lastYear": "último año",
+    "suggestedIn": "sugerido en",
+    "cancelledBy": "cancelado por",
+    "label": "etiqueta",
+    "law": "ley",
+    "title": "título",
+    "rank": "posición",
+    "beneficiary": "beneficiario",
+    "project": "proyecto",
+    "union": "sindicato",
+    "member": "miembro",
+}
+"""Column headings of tables in Spanish: laborkg's own words for its query variables (others unchanged)."""
+
+
+def heading(var: str, lang: str = "en") -> str:
+    """The heading of column ``var`` in ``lang``."""
+    return COLUMNS_ES.get(var, var) if lang == "es" else var
+
+
 def table(answer, graph: Graph, lang: str = "en", width: int | None = None) -> str:
-    """A table of labels (vertical records when too wide), with source passages as footnotes."""
+    """A table of labels (vertical records when too wide), with source passages as footnotes; headings,
+    the row count and the sources heading in ``lang``."""
     lab = Labeller(graph, lang)
     if answer.kind == "ask":
         return ("yes" if answer.boolean else "no") if lang != "es" else ("sí" if answer.boolean else "no")
-    cols = list(answer.vars)
+    cols = [heading(v, lang) for v in answer.vars]
     notes: dict[str, int] = {}  # passage IRI -> footnote number, in order of first use
     cells: list[list[str]] = []
     for row in answer.rows:
@@ -164,9 +252,10 @@ def table(answer, graph: Graph, lang: str = "en", width: int | None = None) -> s
                 out.write(f"{c.ljust(key)} | {wrapped[0]}\n")
                 for more in wrapped[1:]:
                     out.write(f"{' ' * key} | {more}\n")
-    out.write(f"({len(cells)} row{'s' if len(cells) != 1 else ''})\n")
+    plural = "s" if len(cells) != 1 else ""
+    out.write(f"({len(cells)} fila{plural})\n" if lang == "es" else f"({len(cells)} row{plural})\n")
     if notes:
-        out.write("\nSources:\n")
+        out.write("\nFuentes:\n" if lang == "es" else "\nSources:\n")
         for n, iri in enumerate(notes, 1):
             ref = URIRef(iri)
             doc = graph.value(ref, LKG.inDocument)
