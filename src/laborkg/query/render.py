@@ -272,11 +272,14 @@ GRAPH_FORMATS = {
     "jsonld": "json-ld",
     "nt": "nt",
     "ntriples": "nt",
+    "xml": "xml",
+    "rdfxml": "xml",
+    "n3": "n3",
 }
 
 
 def graph_output(graph: Graph, fmt: str) -> str:
-    """A CONSTRUCT or DESCRIBE answer as Turtle, JSON-LD or N-Triples."""
+    """A CONSTRUCT or DESCRIBE answer as Turtle, JSON-LD, N-Triples, RDF/XML or N3."""
     name = GRAPH_FORMATS[fmt]
     if name == "nt":
         return "".join(sorted(graph.serialize(format="nt").splitlines(keepends=True)))
