@@ -272,15 +272,15 @@ GRAPH_FORMATS = {
     "jsonld": "json-ld",
     "nt": "nt",
     "ntriples": "nt",
-    "xml": "xml",
-    "rdfxml": "xml",
-    "n3": "n3",
 }
+"""Graph formats by name (the CLI's ``--format``: ``xml`` there is SPARQL XML results)."""
+SERVED_GRAPH_FORMATS = GRAPH_FORMATS | {"xml": "xml", "rdfxml": "xml", "n3": "n3"}
+"""What :func:`graph_output` writes: the server's graph formats (``xml`` is RDF/XML)."""
 
 
 def graph_output(graph: Graph, fmt: str) -> str:
     """A CONSTRUCT or DESCRIBE answer as Turtle, JSON-LD, N-Triples, RDF/XML or N3."""
-    name = GRAPH_FORMATS[fmt]
+    name = SERVED_GRAPH_FORMATS[fmt]
     if name == "nt":
         return "".join(sorted(graph.serialize(format="nt").splitlines(keepends=True)))
     return graph.serialize(format=name)
