@@ -227,8 +227,12 @@ class Handler(BaseHTTPRequestHandler):
                 self.send_header("Connection", "keep-alive")
             # head and body in one write: two would wait on the client's delayed ACK (Nagle) on a
             # kept-alive connection, 40 ms an answer
-            self._headers_buffer.append(b"\r\n" + (b"" if head_only else resp.body))
-            self.flush_headers()
+            body = b"" if head_only else resp.body
+            if hasattr(self, "_headers_buffer"):
+                self._headers_buffer.append(b"\r\n" + body)
+                self.flush_headers()
+            else:  # an HTTP/0.9 request: no head
+                self.wfile.write(body)
         except OSError:
             self.close_connection = True
         if self._drain_input:
