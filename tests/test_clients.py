@@ -1,4 +1,4 @@
-"""Other people's SPARQL clients against a running laborkg serve: rdflib's SPARQLStore (SELECT and ASK)."""
+"""Other people's SPARQL clients (rdflib's SPARQLStore, SPARQLWrapper) against a running laborkg serve."""
 
 from __future__ import annotations
 
@@ -53,3 +53,30 @@ def test_rdflib_sparqlstore_sees_labels_in_both_languages(endpoint):
     }
     assert ("Secretariat of Labor and Social Welfare", "en") in labels
     assert ("Secretaría del Trabajo y Previsión Social", "es") in labels
+
+
+@pytest.mark.parametrize("method", ["GET", "POST", "POST_FORM"])
+def test_rdflib_sparqlstore_constructs_with_each_method(endpoint, method):
+    """rdflib's default Accept for a graph names RDF/XML first (406 before issue 14)."""
+    graph = Graph(store=SPARQLStore(endpoint, method=method))
+    answer = graph.query(
+        "CONSTRUCT { ?unit <https://w3id.org/laborkg/ontology#subAgencyOf> ?parent } WHERE "
+        "{ ?unit <https://w3id.org/laborkg/ontology#subAgencyOf> ?parent "
+        "FILTER(?parent = <https://w3id.org/laborkg/id/fgr>) }"
+    )
+    assert answer.graph is not None and len(answer.graph) == 3
+    described = graph.query(f"DESCRIBE <{STPS}>").graph
+    assert described is not None and (STPS, None, None) in described
+
+
+def test_sparqlwrapper_keeps_its_own_defaults(endpoint):
+    """SPARQLWrapper's default (XML: SPARQL XML results, RDF/XML for graphs), converted by itself."""
+    from SPARQLWrapper import SPARQLWrapper
+
+    wrapper = SPARQLWrapper(endpoint)
+    wrapper.setQuery(f"SELECT ?p WHERE {{ <{STPS}> ?p ?o }} LIMIT 3")
+    document = wrapper.query().convert()
+    assert len(document.getElementsByTagName("result")) == 3
+    wrapper.setQuery(f"CONSTRUCT {{ <{STPS}> ?p ?o }} WHERE {{ <{STPS}> ?p ?o }}")
+    graph = wrapper.query().convert()
+    assert isinstance(graph, Graph) and len(graph) > 3 and (STPS, None, None) in graph

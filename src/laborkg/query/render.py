@@ -362,11 +362,14 @@ GRAPH_FORMATS = {
     "nt": "nt",
     "ntriples": "nt",
 }
+"""Graph formats by name (the CLI's ``--format``: ``xml`` there is SPARQL XML results)."""
+SERVED_GRAPH_FORMATS = GRAPH_FORMATS | {"xml": "xml", "rdfxml": "xml", "n3": "n3"}
+"""What :func:`graph_output` writes: the server's graph formats (``xml`` is RDF/XML)."""
 
 
 def graph_output(graph: Graph, fmt: str) -> str:
-    """A CONSTRUCT or DESCRIBE answer as Turtle, JSON-LD or N-Triples."""
-    name = GRAPH_FORMATS[fmt]
+    """A CONSTRUCT or DESCRIBE answer as Turtle, JSON-LD, N-Triples, RDF/XML or N3."""
+    name = SERVED_GRAPH_FORMATS[fmt]
     if name == "nt":
         return "".join(sorted(graph.serialize(format="nt").splitlines(keepends=True)))
     return graph.serialize(format=name)

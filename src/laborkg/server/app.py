@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 import socket
 import sys
 import threading
@@ -88,12 +89,18 @@ class LaborKGServer(ThreadingHTTPServer):
             raise
 
     def process_request_thread(self, request, client_address) -> None:
+        """Answer one request; a connection kept alive goes back to the reception for its next."""
+        kept = None
         try:
-            super().process_request_thread(request, client_address)
+            kept = Handler(request, client_address, self).kept
+        except Exception:  # noqa: BLE001 - as socketserver does: logged, the connection closed
+            self.handle_error(request, client_address)
         finally:
             self.received.pop(request, None)
             self.connection_slots.release()
-            self.reception.done(client_address)
+            if kept is None or not self.reception.keep(request, client_address, kept):
+                self.shutdown_request(request)
+                self.reception.done(client_address)
 
     def handle_error(self, request, client_address) -> None:
         exc = sys.exc_info()[1]
@@ -157,6 +164,22 @@ def make_server(
         raise InputError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
 
 
+def cors_origins(given: list[str] | None, off: bool) -> tuple[str, ...]:
+    """The origins of ``--cors ORIGIN…`` (``*`` when none is given; none with ``--no-cors``), without a
+    trailing slash; an origin that is not scheme://host[:port] is refused."""
+    if off:
+        return ()
+    if not given:
+        return ("*",)
+    origins = []
+    for origin in given:
+        origin = origin.strip().rstrip("/")
+        if origin != "*" and not re.fullmatch(r"https?://[A-Za-z0-9.\-\[\]:]+", origin):
+            raise InputError(f"--cors {origin!r}: give an origin such as https://example.org, or '*'")
+        origins.append(origin if origin == "*" else origin.lower())
+    return ("*",) if "*" in origins else tuple(origins)
+
+
 def _raise_open_files(wanted: int) -> None:
     """Raise this process's soft limit of open files towards ``wanted`` (each connection is one)."""
     import resource
@@ -185,6 +208,7 @@ def serve(store: Store, args, out) -> int:
         max_per_client=args.max_per_client,
         max_memory=args.max_memory,
         allow_hosts=tuple(args.allow_host) if args.allow_host else None,
+        cors=cors_origins(getattr(args, "cors", None), getattr(args, "no_cors", False)),
     )
     _raise_open_files(limits.max_pending + limits.max_connections + 256)
     log = None if args.quiet else sys.stderr

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import functools
+import gzip
 import io
 import json
 import re
@@ -25,23 +26,30 @@ from laborkg.namespace import LKC, LKR, bind_prefixes
 from laborkg.query import render
 from laborkg.query.catalogue import PackagedQuery
 from laborkg.query.engine import EMPTY, Answer, QueryTimeout, is_update, prepare
-from laborkg.server import findings, landing, series
+from laborkg.server import description, findings, landing, series
 from laborkg.server.limits import Limits
 from laborkg.server.pages import AXIOMS, Axioms, answer_page, catalogue_page, entity_page, error_page
 from laborkg.server.protocol import (
     CATALOGUE_OFFERS,
+    CORS_PREFLIGHT,
     CSP,
+    DOCUMENT_OFFERS,
     ENTITY_OFFERS,
     GRAPH_FORMS,
     GRAPH_OFFERS,
+    GZIP_MIN,
     HTML,
     JSON,
     RESERVED_PARAMS,
     ROW_OFFERS,
     HTTPError,
     Response,
+    accepts_gzip,
+    add_vary,
     choose,
+    cors_headers,
     decode_utf8,
+    format_wanted,
     json_error,
     labels_lang,
     negotiate,
@@ -93,6 +101,9 @@ class Site(Protocol):
     received: dict[socket.socket, tuple[bytes, float]]
     allowed_hosts: frozenset[str] | None
 
+    @property
+    def url(self) -> str: ...
+
     def write_log(self, line: str) -> None: ...
 
     def query_form(self, name: str) -> str: ...
@@ -106,6 +117,8 @@ class Received(io.RawIOBase):
         super().__init__()
         self.data, self.at, self.sock = data, 0, sock
         self.deadline, self.write_timeout = deadline, write_timeout
+        self.live = True
+        """False once the request is answered: what is left is only what was read already."""
 
     def readable(self) -> bool:
         return True
@@ -116,6 +129,8 @@ class Received(io.RawIOBase):
             buffer[:n] = self.data[self.at : self.at + n]
             self.at += n
             return n
+        if not self.live:
+            return 0
         left = self.deadline - time.monotonic()
         if left <= 0:
             raise TimeoutError("the request did not arrive in time")
@@ -136,6 +151,7 @@ def host_name(header: str) -> str:
 
 class Handler(BaseHTTPRequestHandler):
     server: Site  # type: ignore[assignment]
+    _headers_buffer: list[bytes]  # http.server's, written by flush_headers()
     protocol_version = "HTTP/1.1"
     default_request_version = "HTTP/1.0"  # errors in unparsable request lines get a status line too
     server_version = f"laborkg/{version()}"
@@ -155,6 +171,10 @@ class Handler(BaseHTTPRequestHandler):
             self.request, (b"", time.monotonic() + limits.request_timeout)
         )
         self.rfile.close()  # the socket's own reader: the request is read through Received
+        try:
+            self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        except OSError:
+            pass
         self.rfile = io.BufferedReader(Received(data, self.connection, deadline, limits.read_timeout))
 
     def log_message(self, format: str, *args) -> None:  # noqa: A002 - the base class's name
@@ -170,8 +190,8 @@ class Handler(BaseHTTPRequestHandler):
         """Errors the base class finds (bad request line, 414, 431, an unknown method…) as JSON too."""
         headers = {}
         if code == HTTPStatus.NOT_IMPLEMENTED:  # an unknown method: the same answer as PUT or DELETE
-            code, message = 405, f"{self.command} is not allowed (GET, HEAD, POST)"
-            headers["Allow"] = "GET, HEAD, POST"
+            code, message = 405, f"{self.command} is not allowed (GET, HEAD, POST, OPTIONS)"
+            headers["Allow"] = "GET, HEAD, POST, OPTIONS"
         try:
             short = HTTPStatus(code).phrase
         except ValueError:
@@ -181,11 +201,14 @@ class Handler(BaseHTTPRequestHandler):
         self._send(Response(code, json_error(code, name, message or short), JSON, headers))
 
     def _send(self, resp: Response, head_only: bool = False) -> None:
+        resp = self._transport(resp)
         ctype = resp.content_type
         if (ctype.startswith("text/") or ctype.endswith("json") or ctype.endswith("xml")) and (
             "charset" not in ctype
         ):
             ctype += "; charset=utf-8"
+        if resp.status >= 400 or self._drain_input:  # an error: the rest of the request is not read
+            self.close_connection = True
         try:
             self.send_response(resp.status)
             self.send_header("Content-Type", ctype)
@@ -198,16 +221,64 @@ class Handler(BaseHTTPRequestHandler):
                 self.send_header("Cache-Control", "no-store")
             for key, value in resp.headers.items():
                 self.send_header(key, value)
-            self.send_header("Connection", "close")
-            self.end_headers()
-            if not head_only:
-                self.wfile.write(resp.body)
-            self.wfile.flush()
+            if self.close_connection:
+                self.send_header("Connection", "close")
+            elif self.request_version == "HTTP/1.0":
+                self.send_header("Connection", "keep-alive")
+            # head and body in one write: two would wait on the client's delayed ACK (Nagle) on a
+            # kept-alive connection, 40 ms an answer
+            body = b"" if head_only else resp.body
+            if hasattr(self, "_headers_buffer"):
+                self._headers_buffer.append(b"\r\n" + body)
+                self.flush_headers()
+            else:  # an HTTP/0.9 request: no head
+                self.wfile.write(body)
         except OSError:
-            pass
-        self.close_connection = True
+            self.close_connection = True
         if self._drain_input:
             self._drain()
+
+    def _transport(self, resp: Response) -> Response:
+        """The answer as sent: CORS headers (``laborkg serve --cors``), gzip when the client takes it."""
+        headers = dict(resp.headers)
+        received = getattr(self, "headers", None)  # None: the request line could not be read
+        origin = received.get("Origin") if received is not None else None
+        for key, value in cors_headers(self.server.limits.cors, origin).items():
+            if key == "Vary":
+                add_vary(headers, value)
+            else:
+                headers[key] = value
+        body = resp.body
+        if resp.status == 200 and len(body) >= GZIP_MIN and "ETag" not in headers:
+            add_vary(headers, "Accept-Encoding")
+            if received is not None and accepts_gzip(received.get("Accept-Encoding")):
+                body = gzip.compress(body, compresslevel=6, mtime=0)
+                headers["Content-Encoding"] = "gzip"
+        return Response(resp.status, body, resp.content_type, headers)
+
+    # -- persistent connections -------------------------------------------------------------
+
+    kept: bytes | None = None
+    """After :meth:`handle`: None when the connection closes, else the bytes of the client's next
+    request that were read already (the server hands the connection back to its reception)."""
+
+    def handle(self) -> None:
+        """One request; a connection kept alive waits for the next in the reception, not in a thread."""
+        self.close_connection = True
+        self.handle_one_request()
+        if self.close_connection:
+            return
+        received = getattr(self.rfile, "raw", None)
+        if not isinstance(received, Received):
+            return
+        received.live = False  # no more socket reads: only what was read already
+        rest = bytearray()
+        try:
+            while chunk := self.rfile.read1(65536):
+                rest += chunk
+        except (OSError, ValueError):
+            return
+        self.kept = bytes(rest)
 
     def _drain(self, limit: int = 8 * 1024 * 1024, seconds: float = 2.0) -> None:
         """After refusing a body without reading it: read and drop it (bounded), so that the client
@@ -285,13 +356,27 @@ class Handler(BaseHTTPRequestHandler):
                 HTTPError(
                     405,
                     "method-not-allowed",
-                    f"{self.command} is not allowed: this endpoint is read-only (GET, HEAD, POST)",
-                    {"Allow": "GET, HEAD, POST"},
+                    f"{self.command} is not allowed: this endpoint is read-only (GET, HEAD, POST, OPTIONS)",
+                    {"Allow": "GET, HEAD, POST, OPTIONS"},
                 )
             )
         )
 
-    do_PUT = do_DELETE = do_PATCH = do_OPTIONS = do_TRACE = do_CONNECT = _not_allowed  # noqa: N815
+    do_PUT = do_DELETE = do_PATCH = do_TRACE = do_CONNECT = _not_allowed  # noqa: N815
+
+    def do_OPTIONS(self) -> None:  # noqa: N802
+        """A CORS preflight (or a client asking what is allowed): 204, nothing read or run."""
+        self.server.counters.add("requests")
+        self._drain_input = "Content-Length" in self.headers or "Transfer-Encoding" in self.headers
+        try:
+            self._refuse_early()
+        except HTTPError as exc:
+            self._send(self._error(exc))
+            return
+        headers = {"Allow": "GET, HEAD, POST, OPTIONS"}
+        if self.server.limits.cors and self.headers.get("Origin") is not None:
+            headers |= CORS_PREFLIGHT
+        self._send(Response(204, b"", "text/plain", headers))
 
     # -- routing ----------------------------------------------------------------------------
 
@@ -320,6 +405,8 @@ class Handler(BaseHTTPRequestHandler):
             return self._entity(LKC, path[len("/code/") :], query)
         if path == "/status":
             return self._status()
+        if path.rstrip("/") == description.ONTOLOGY_PATH:
+            return self._ontology(query)
         if path.rstrip("/") == "/countries":
             return self._countries(query)
         if path.startswith("/country/"):
@@ -329,7 +416,10 @@ class Handler(BaseHTTPRequestHandler):
         raise HTTPError(404, "not-found", f"nothing at {path[:200]}")
 
     def _choose(self, params: dict[str, list[str]], offers: dict[str, str]) -> tuple[str, str]:
-        return choose(self.headers.get("Accept"), one(params, "format"), offers)
+        wanted = format_wanted(params, offers)
+        if wanted is not None:
+            return wanted, offers[wanted]
+        return choose(self.headers.get("Accept"), None, offers)
 
     # -- static files and status ------------------------------------------------------------
 
@@ -428,7 +518,11 @@ class Handler(BaseHTTPRequestHandler):
         text = text if text is not None else given
         if text is None:
             if not post and negotiate(self.headers.get("Accept"), (JSON, HTML)) == HTML:
-                return Response(303, b"", HTML, {"Location": "/"})
+                return Response(303, b"", HTML, {"Location": "/query"})
+            if not post and set(params) <= {"format", "output", "results"}:
+                described = self._service_description(params)
+                if described is not None:
+                    return described
             raise HTTPError(400, "missing-query", "no query: give ?query=… (GET) or POST one")
         if not text.strip():
             raise HTTPError(
@@ -475,6 +569,33 @@ class Handler(BaseHTTPRequestHandler):
                 "FROM and FROM NAMED are not supported: the endpoint has one graph",
             )
         return checked, parsed.algebra.name
+
+    # -- the service description and the ontology -------------------------------------------
+
+    def _service_description(self, params: dict[str, list[str]]) -> Response | None:
+        """The SPARQL 1.1 Service Description of /sparql (None when Accept names no RDF format)."""
+        wanted = format_wanted(params, DOCUMENT_OFFERS)
+        media = wanted or negotiate(self.headers.get("Accept"), DOCUMENT_OFFERS)
+        if media is None:
+            return None
+        host = self.headers.get("Host") or self.server.url.split("/")[2]
+        endpoint = f"http://{host.strip()}/sparql"
+        triples = self._memo("size", self.server.store.size)
+        graph = description.service_description(endpoint, triples, version())
+        return self._document(graph, media, DOCUMENT_OFFERS[media])
+
+    def _ontology(self, query_string: str) -> Response:
+        """``https://w3id.org/laborkg/ontology`` (and its terms ``…#X``) dereferenced: the ontology."""
+        params = parse_params(query_string)
+        media, fmt = self._choose(params, DOCUMENT_OFFERS)
+        graph = self._memo("ontology", description.ontology)
+        return self._document(graph, media, fmt)
+
+    @staticmethod
+    def _document(graph: Graph, media: str, fmt: str) -> Response:
+        """``graph`` in the format chosen (JSON-LD self-contained: readable offline)."""
+        body = render.graph_output(graph, fmt)
+        return Response(200, body.encode("utf-8"), media, {"Vary": "Accept"})
 
     # -- evaluation and answers -------------------------------------------------------------
 

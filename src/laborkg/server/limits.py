@@ -45,6 +45,9 @@ class Limits:
     server listens on a loopback address. ``*`` accepts any."""
     read_timeout: float = 20.0
     """Seconds a write of the answer may block (a client that does not read is dropped)."""
+    cors: tuple[str, ...] = field(default=("*",), compare=False)
+    """Origins whose pages may read the answers (``Access-Control-Allow-Origin``); ``*``: any; empty:
+    no CORS headers."""
 
 
 SIZE = re.compile(r"(\d+(?:\.\d+)?)\s*([kmgt]?)(i?b)?", re.IGNORECASE)
@@ -176,6 +179,17 @@ def serve_arguments(p: argparse.ArgumentParser) -> None:
         help=f"open connections from one address; more get 503 (default {d.max_per_client})",
     )
     memory_option(g, "a query worker")
+    cors = p.add_mutually_exclusive_group()
+    cors.add_argument(
+        "--cors",
+        action="append",
+        metavar="ORIGIN",
+        help="let pages from ORIGIN (e.g. https://example.org) read the answers (repeatable; default: "
+        "any origin, '*': every answer is read-only)",
+    )
+    cors.add_argument(
+        "--no-cors", action="store_true", help="send no CORS headers (browsers keep other sites out)"
+    )
     p.add_argument("--quiet", action="store_true", help="do not log requests on standard error")
 
 

@@ -18,6 +18,8 @@ TSV = "text/tab-separated-values"
 TURTLE = "text/turtle"
 JSONLD = "application/ld+json"
 NTRIPLES = "application/n-triples"
+RDFXML = "application/rdf+xml"
+N3 = "text/n3"
 HTML = "text/html"
 JSON = "application/json"
 TABLE = "application/vnd.laborkg.table+json"
@@ -39,15 +41,39 @@ GRAPH_OFFERS = {
     TURTLE: "turtle",
     JSONLD: "json-ld",
     NTRIPLES: "nt",
+    RDFXML: "xml",
+    N3: "n3",
     "application/x-turtle": "turtle",
+    "application/turtle": "turtle",
+    "text/rdf+n3": "n3",
+    "application/n3": "n3",
+    "application/x-json+ld": "json-ld",
     JSON: "json-ld",
     HTML: "html",
 }
-ENTITY_OFFERS = {TURTLE: "turtle", HTML: "html", JSONLD: "json-ld", NTRIPLES: "nt", JSON: "json-ld"}
+ENTITY_OFFERS = {
+    TURTLE: "turtle",
+    HTML: "html",
+    JSONLD: "json-ld",
+    NTRIPLES: "nt",
+    RDFXML: "xml",
+    N3: "n3",
+    JSON: "json-ld",
+}
+DOCUMENT_OFFERS = {
+    TURTLE: "turtle",
+    JSONLD: "json-ld",
+    NTRIPLES: "nt",
+    RDFXML: "xml",
+    N3: "n3",
+    "application/x-turtle": "turtle",
+    JSON: "json-ld",
+}
+"""What the service description and the ontology document offer (no HTML of their own)."""
 CATALOGUE_OFFERS = {JSON: "json", HTML: "html"}
 FORMAT_NAMES = {
     "json": (RESULTS_JSON, JSONLD),
-    "xml": (RESULTS_XML,),
+    "xml": (RESULTS_XML, RDFXML),
     "csv": (CSV,),
     "tsv": (TSV,),
     "table": (TABLE,),
@@ -59,10 +85,16 @@ FORMAT_NAMES = {
     "nt": (NTRIPLES,),
     "ntriples": (NTRIPLES,),
     "n-triples": (NTRIPLES,),
+    "rdf+xml": (RDFXML,),
+    "rdfxml": (RDFXML,),
+    "rdf": (RDFXML,),
+    "n3": (N3,),
 }
+FORMAT_PARAMS = ("format", "output")
+"""Query-string names that choose a format (``output`` is what SPARQLWrapper and Joseki send too)."""
 GRAPH_FORMS = ("ConstructQuery", "DescribeQuery")
 """Query forms (rdflib's algebra names) whose answer is a graph: they get :data:`GRAPH_OFFERS`."""
-RESERVED_PARAMS = ("format", "labels")
+RESERVED_PARAMS = ("format", "output", "results", "labels")
 """Query-string names /queries/NAME keeps for itself (no packaged query may use them)."""
 LABEL_LANGUAGES = ("en", "es")
 
@@ -179,6 +211,25 @@ def choose(header: str | None, fmt: str | None, offers: dict[str, str]) -> tuple
     return chosen, offers[chosen]
 
 
+def format_wanted(params: dict[str, list[str]], offers: dict[str, str]) -> str | None:
+    """The one offered media type that ``format=`` and ``output=`` name, or None (then Accept decides).
+
+    Clients send these as they like: SPARQLWrapper sends ``format``, ``output`` and ``results`` at once,
+    twice for some formats (``format=tsv&format=text/tab-separated-values``), and names formats an
+    answer does not have (``n3`` for a SELECT), as Oxigraph, which ignores them, answers them: values that
+    name nothing offered, or offered media types that differ, leave the choice to Accept."""
+    values = [v.strip() for name in FORMAT_PARAMS for v in params.get(name, ()) if v.strip()]
+    if not values:
+        return None
+    found: list[str] = []
+    for value in values:
+        for media in FORMAT_NAMES.get(value.lower(), (value.lower().split(";")[0].strip(),)):
+            if media in offers:
+                found.append(media)
+                break
+    return found[0] if len(set(found)) == 1 else None
+
+
 def wants_html(header: str | None) -> bool:
     """True when an Accept header names HTML and prefers it to JSON (a browser), for error pages."""
     try:
@@ -200,8 +251,8 @@ def split_target(raw: str, max_url: int) -> tuple[str, str]:
         raw = (split.path or "/") + ("?" + split.query if split.query else "")
     if not raw.startswith("/"):
         raise HTTPError(400, "bad-request", "the request target must be a path")
-    path, _, query = raw.partition("?")
-    return path, query.partition("#")[0]
+    path, _, query = raw.partition("#")[0].partition("?")  # a fragment is the client's own
+    return path, query
 
 
 def unquote(text: str) -> str:
@@ -259,3 +310,59 @@ def decode_utf8(data: bytes, content_type: str | None, what: str) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         raise HTTPError(400, "bad-request", f"{what} is not UTF-8") from None
+
+
+# ---------------------------------------------------------------------------------------------
+# CORS and compression
+
+GZIP_MIN = 1024
+"""Bytes under which an answer is sent as it is (compressing it would gain little)."""
+CORS_PREFLIGHT = {
+    "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
+    "Access-Control-Allow-Headers": "Content-Type, Accept, Accept-Language, Accept-Encoding",
+    "Access-Control-Max-Age": "86400",
+}
+CORS_EXPOSE = "Content-Length, Retry-After, LaborKG-Row-Limit"
+
+
+def cors_headers(allowed: tuple[str, ...], origin: str | None) -> dict[str, str]:
+    """The CORS headers of an answer to a request from ``origin``, for the origins ``allowed``."""
+    if not allowed:
+        return {}
+    if "*" in allowed:
+        return {"Access-Control-Allow-Origin": "*", "Access-Control-Expose-Headers": CORS_EXPOSE}
+    headers = {"Vary": "Origin"}
+    if origin is not None and origin.strip().rstrip("/").lower() in allowed:
+        headers["Access-Control-Allow-Origin"] = origin.strip()
+        headers["Access-Control-Expose-Headers"] = CORS_EXPOSE
+    return headers
+
+
+def accepts_gzip(header: str | None) -> bool:
+    """True when an Accept-Encoding header takes gzip (``gzip`` or ``*`` with a q above 0)."""
+    found: dict[str, float] = {}
+    for part in (header or "").split(","):
+        fields = [f.strip() for f in part.split(";")]
+        name = fields[0].lower()
+        if not name:
+            continue
+        quality = 1.0
+        for f in fields[1:]:
+            key, _, value = f.partition("=")
+            if key.strip().lower() == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        found[name] = quality
+    if "gzip" in found or "x-gzip" in found:
+        return max(found.get("gzip", 0.0), found.get("x-gzip", 0.0)) > 0
+    return found.get("*", 0.0) > 0
+
+
+def add_vary(headers: dict[str, str], name: str) -> None:
+    """Add ``name`` to the Vary header of ``headers``."""
+    names = [n.strip() for n in headers.get("Vary", "").split(",") if n.strip()]
+    if name.lower() not in (n.lower() for n in names):
+        names.append(name)
+    headers["Vary"] = ", ".join(names)

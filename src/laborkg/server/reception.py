@@ -132,6 +132,19 @@ class Reception:
             return
         self._wake()
 
+    def keep(self, sock: socket.socket, address: tuple, data: bytes) -> bool:
+        """A connection kept alive after an answer (``data``: what it sent of its next request): waited
+        on again, its next request due ``request_timeout`` from now. False when it cannot wait (the
+        server is stopping, or ``max_pending`` wait already): the caller closes it."""
+        with self.lock:
+            if self.closed or self.waiting >= self.limits.max_pending:
+                return False
+            self.waiting += 1
+            deadline = time.monotonic() + self.limits.request_timeout
+            self.arrived.append(Pending(sock, address, deadline, bytearray(data)))
+        self._wake()
+        return True
+
     def done(self, address: tuple) -> None:
         """A connection from ``address`` handed off earlier has closed."""
         client = str(address[0])
@@ -171,6 +184,9 @@ class Reception:
                     self.pending[p.sock] = p
                 except (OSError, ValueError):
                     self._drop(p)
+                    continue
+                if p.data and request_complete(p.data, self.limits.max_body):  # pipelined: at once
+                    self._pass_on(p)
             if closed:
                 break
             for key, _ in self.selector.select(timeout=0.25):
