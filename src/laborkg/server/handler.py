@@ -699,7 +699,7 @@ class Handler(BaseHTTPRequestHandler):
         if fmt == "json-ld":
             from laborkg.pipeline import jsonld
 
-            body = jsonld.dumps(jsonld.compact(described))
+            body = jsonld.dumps(jsonld.compact(described, inline=True))
         else:
             body = render.graph_output(described, fmt)
         return Response(200, body.encode(), media, {"Vary": "Accept"})
