@@ -8,8 +8,9 @@ from rdflib.namespace import XSD
 from laborkg.errors import QueryError
 
 
-def to_rdflib(term):
-    """A pyoxigraph term (or None) as the rdflib term rdflib's own parsers would give."""
+def to_rdflib(term, normalize: bool | None = None):
+    """A pyoxigraph term (or None) as the rdflib term rdflib's own parsers would give; ``normalize=False``
+    keeps a typed literal's lexical form as Oxigraph wrote it (rdflib would write ``150`` as ``150.0``)."""
     import pyoxigraph as ox
 
     if term is None:
@@ -24,7 +25,7 @@ def to_rdflib(term):
         datatype = term.datatype.value
         if datatype == str(XSD.string):
             return Literal(term.value)
-        return Literal(term.value, datatype=URIRef(datatype))
+        return Literal(term.value, datatype=URIRef(datatype), normalize=normalize)
     raise QueryError(f"unsupported term in an answer: {term!r}")
 
 

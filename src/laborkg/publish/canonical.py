@@ -3,28 +3,15 @@
 from __future__ import annotations
 
 import pyoxigraph as ox
-from rdflib import BNode, Dataset, Graph, Literal, URIRef
-from rdflib.namespace import RDF, XSD
+from rdflib import Dataset, Graph, URIRef
 from rdflib.term import Node
 
-_XSD_STRING = str(XSD.string)
-_LANG_STRING = str(RDF.langString)
+from laborkg.backends.terms import to_rdflib
 
 
 def _to_rdflib(term) -> Node:
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        datatype = term.datatype.value
-        if datatype in (_XSD_STRING, _LANG_STRING):
-            return Literal(term.value)
-        # normalize=False: keep the lexical form Oxigraph chose (rdflib would rewrite 150 as 150.0)
-        return Literal(term.value, datatype=URIRef(datatype), normalize=False)
-    raise TypeError(f"unexpected term {term!r}")
+    # normalize=False: keep the lexical form Oxigraph chose (rdflib would rewrite 150 as 150.0)
+    return to_rdflib(term, normalize=False)
 
 
 def _canonical_quads(nquads: bytes) -> list:
