@@ -11,23 +11,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from support.cli import assert_one_line_error, run
 
 from laborkg import paths
 from laborkg.cli import main
 
 FIXTURES = Path(__file__).parent / "fixtures"
-
-
-def run(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(argv), out=out, err=err)
-    return code, out.getvalue(), err.getvalue()
-
-
-def assert_one_line_error(err: str) -> None:
-    assert err.startswith("laborkg: error: "), err
-    assert err.count("\n") == 1, err
-    assert "Traceback" not in err
 
 
 # --- the main job --------------------------------------------------------------------------------

@@ -15,8 +15,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-
-from laborkg.cli import main
+from support.cli import run
 
 FIXTURE = Path(__file__).parent / "fixtures" / "federation" / "wikidata-shaped.ttl"
 
@@ -58,11 +57,6 @@ def endpoint(tmp_path_factory):
     yield url
     proc.terminate()
     proc.wait(timeout=30)
-
-
-def run(*argv):
-    out, err = io.StringIO(), io.StringIO()
-    return main(list(argv), out=out, err=err), out.getvalue(), err.getvalue()
 
 
 PROGRAMS_AND_AGENCIES = """

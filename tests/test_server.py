@@ -27,6 +27,7 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDFS
 from rdflib.query import Result
+from support.cli import start_serve
 from support.compare import cases, comparable
 
 from laborkg.backends.oxigraph import OxigraphStore
@@ -824,27 +825,10 @@ def test_laborkg_serve_command(tmp_path):
 # laborkg serve --store DIR
 
 
-def _start_serve(*args):
-    """``laborkg serve ARGS --port 0 --quiet`` as a subprocess: (process, port)."""
-    exe = Path(sys.executable).parent / "laborkg"
-    proc = subprocess.Popen(
-        [str(exe), "serve", *args, "--port", "0", "--quiet"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=os.environ.copy(),
-    )
-    line = proc.stdout.readline()
-    if not line.startswith("laborkg: serving http://127.0.0.1:"):
-        proc.kill()
-        pytest.fail(f"laborkg serve did not start: {line!r} {proc.stderr.read()}")
-    return proc, urllib.parse.urlsplit(line.split()[2]).port
-
-
 @pytest.fixture(scope="module")
 def store_server(built_store):
     """``laborkg serve --store DIR`` (a subprocess) on the shipped data's store: a Client."""
-    proc, port = _start_serve("--store", str(built_store), "--timeout", "30")
+    proc, port = start_serve("--store", str(built_store), "--timeout", "30")
     yield Client(SimpleNamespace(server_address=("127.0.0.1", port)))
     proc.send_signal(signal.SIGINT)
     assert proc.wait(30) == 0

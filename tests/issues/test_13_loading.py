@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import logging
 import os
 import random
@@ -13,10 +12,10 @@ import sys
 import pytest
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, XSD
+from support.cli import assert_one_line_error, run
 
 from laborkg.backends.oxigraph import OxigraphStore, dump, open_store
 from laborkg.backends.rdflib import RdflibStore
-from laborkg.cli import main
 from laborkg.errors import InputError, QueryError
 from laborkg.pipeline.load import load, parse_file
 
@@ -30,18 +29,6 @@ RDF_XML = (
     "{body}"
     "</rdf:RDF>\n"
 )
-
-
-def run(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(argv), out=out, err=err)
-    return code, out.getvalue(), err.getvalue()
-
-
-def assert_one_line_error(err: str) -> None:
-    assert err.startswith("laborkg: error: "), err
-    assert err.count("\n") == 1, err
-    assert "Traceback" not in err
 
 
 @pytest.fixture(autouse=True)

@@ -12,11 +12,11 @@ import sys
 import threading
 import time
 import urllib.parse
-from pathlib import Path
 
 import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import SKOS
+from support.cli import EXE, start_serve
 
 from laborkg.backends.oxigraph import OxigraphStore
 from laborkg.cli import main
@@ -27,23 +27,6 @@ from laborkg.server.pages import linkable
 LKR = "https://w3id.org/laborkg/id/"
 CROSS = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f }"
 SORTED_CROSS = CROSS + " ORDER BY ?c ?f"
-EXE = str(Path(sys.executable).parent / "laborkg")
-
-
-def start(*args: str) -> tuple[subprocess.Popen, int]:
-    """``laborkg serve ARGS --port 0 --quiet`` as a subprocess: (process, port)."""
-    proc = subprocess.Popen(
-        [EXE, "serve", *args, "--port", "0", "--quiet"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=os.environ.copy(),
-    )
-    line = proc.stdout.readline()
-    if not line.startswith("laborkg: serving http://127.0.0.1:"):
-        proc.kill()
-        pytest.fail(f"laborkg serve did not start: {line!r} {proc.stderr.read()}")
-    return proc, urllib.parse.urlsplit(line.split()[2]).port
 
 
 def stop(proc: subprocess.Popen) -> None:
@@ -73,7 +56,7 @@ def error_code(body: bytes) -> str:
 @pytest.fixture(scope="module")
 def store_server(built_store):
     """``laborkg serve --store`` with a 60 s time limit and a 256 MiB memory cap per worker: its port."""
-    proc, port = start("--store", str(built_store), "--timeout", "60", "--max-memory", "256M")
+    proc, port = start_serve("--store", str(built_store), "--timeout", "60", "--max-memory", "256M")
     yield port
     stop(proc)
 
@@ -133,7 +116,7 @@ def percentile(values: list[float], p: float) -> float:
 def test_slowloris_leaves_legitimate_requests_answered(where, built_store, artifacts):
     """70 slow sockets against `laborkg serve` with its default limits (the issue: 64 of them held every
     connection slot and every other request got 503): a client asking /status all along is answered."""
-    proc, port = start(*(["--store", str(built_store)] if where == "store" else []))
+    proc, port = start_serve(*(["--store", str(built_store)] if where == "store" else []))
     statuses: list[int] = []
     seconds: list[float] = []
     try:
