@@ -6,16 +6,14 @@ HTTP. The browser tests are in tests/test_web.py."""
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 import urllib.parse
 import urllib.request
-from pathlib import Path
 
 import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDFS, XSD
 from support import markup
+from support.cli import start_serve
 from support.hostile import PAYLOADS
 
 from laborkg.backends.oxigraph import OxigraphStore
@@ -360,18 +358,8 @@ def test_hostile_text_is_escaped():
 @pytest.fixture(scope="module")
 def served(findings_store):
     """``laborkg serve --store`` on the findings store (a subprocess): its base URL."""
-    exe = Path(sys.executable).parent / "laborkg"
-    proc = subprocess.Popen(
-        [str(exe), "serve", "--store", str(findings_store), "--port", "0", "--quiet"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    line = proc.stdout.readline()
-    if not line.startswith("laborkg: serving "):
-        proc.kill()
-        pytest.fail(f"laborkg serve did not start: {line!r} {proc.stderr.read()[:500]}")
-    yield line.split()[2].rstrip("/")
+    proc, port = start_serve("--store", str(findings_store))
+    yield f"http://127.0.0.1:{port}"
     proc.terminate()
     proc.wait(30)
 

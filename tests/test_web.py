@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
-import sys
 import tempfile
 import urllib.parse
 import urllib.request
@@ -20,6 +18,7 @@ from pathlib import Path
 import pytest
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+from support.cli import start_serve
 
 pytestmark = pytest.mark.browser
 
@@ -49,19 +48,8 @@ def _unavailable(reason: str):
 @pytest.fixture(scope="module")
 def live():
     """``laborkg serve`` in its own process on a free port; its base URL."""
-    exe = Path(sys.executable).parent / "laborkg"
-    proc = subprocess.Popen(
-        [str(exe), "serve", "--port", "0", "--quiet"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    line = proc.stdout.readline()
-    if not line.startswith("laborkg: serving "):
-        proc.kill()
-        pytest.fail(f"laborkg serve did not start: {line!r} {proc.stderr.read()[:500]}")
-    base = line.split()[2].rstrip("/")
-    yield base
+    proc, port = start_serve()
+    yield f"http://127.0.0.1:{port}"
     proc.terminate()
     proc.wait(30)
 
@@ -275,18 +263,8 @@ COLLECTED = "https://w3id.org/laborkg/id/indicator-number-of-child-labor-penalti
 @pytest.fixture(scope="module")
 def live_findings(findings_store):
     """``laborkg serve --store`` on the findings store (7 countries, every year): its base URL."""
-    exe = Path(sys.executable).parent / "laborkg"
-    proc = subprocess.Popen(
-        [str(exe), "serve", "--store", str(findings_store), "--port", "0", "--quiet"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    line = proc.stdout.readline()
-    if not line.startswith("laborkg: serving "):
-        proc.kill()
-        pytest.fail(f"laborkg serve did not start: {line!r} {proc.stderr.read()[:500]}")
-    yield line.split()[2].rstrip("/")
+    proc, port = start_serve("--store", str(findings_store))
+    yield f"http://127.0.0.1:{port}"
     proc.terminate()
     proc.wait(30)
 
