@@ -140,26 +140,35 @@ def test_query_page_runs_a_packaged_query(browser, live, shot):
     _offline_and_clean(browser, live)
 
 
+def _set_query(driver, text: str) -> None:
+    """Replaces the query in the page's editor: YASQE (through CodeMirror's own setValue, as an edit) where
+    the page has it (scripts/setup-editor installed it), else the plain textarea, by typing."""
+    if driver.execute_script("return document.body.dataset.editor === 'yasqe'"):
+        driver.execute_script(
+            "document.querySelector('.sparql-editor .CodeMirror').CodeMirror.setValue(arguments[0])", text
+        )
+        return
+    editor = _css(driver, "#editor")[0]
+    editor.clear()
+    editor.send_keys(text)
+
+
 def test_query_page_adhoc_sparql_and_errors(browser, live):
     _open(browser, live + "/query")
     _wait(browser, lambda d: _css(d, "#example[data-loaded]"))
-    editor = _css(browser, "#editor")[0]
-    editor.clear()
-    editor.send_keys("SELECT ?unit WHERE { ?unit lkg:subAgencyOf lkr:fgr } ORDER BY ?unit")
+    _set_query(browser, "SELECT ?unit WHERE { ?unit lkg:subAgencyOf lkr:fgr } ORDER BY ?unit")
     assert "ad-hoc" in _css(browser, "#mode")[0].text
     _css(browser, "#run")[0].click()
     _wait(browser, lambda d: _css(d, "#results[data-state=done] table.results tbody tr"))
     cells = [td.text for td in _css(browser, "#results table.results tbody td")]
     assert len(cells) == 3 and any("Organized Crime" in c for c in cells)
 
-    editor.clear()
-    editor.send_keys('INSERT DATA { lkr:stps rdfs:label "x" }')
+    _set_query(browser, 'INSERT DATA { lkr:stps rdfs:label "x" }')
     _css(browser, "#run")[0].click()
     _wait(browser, lambda d: _css(d, "#results[data-state=error] .error"))
     assert "403" in _css(browser, "#results .error")[0].text
 
-    editor.clear()
-    editor.send_keys("SELECT WHERE {")
+    _set_query(browser, "SELECT WHERE {")
     _css(browser, "#run")[0].click()
     _wait(browser, lambda d: _css(d, "#results[data-state=error] .error"))
     assert "400" in _css(browser, "#results .error")[0].text
@@ -411,9 +420,7 @@ def test_query_results_are_sorted_filtered_and_paged(browser, live, shot):
     values = random.Random(14).sample(range(1000, 99999), 130)
     _open(browser, live + "/query")
     _wait(browser, lambda d: _css(d, "#example[data-loaded]"))
-    editor = _css(browser, "#editor")[0]
-    editor.clear()
-    editor.send_keys(_numbers_query(values))
+    _set_query(browser, _numbers_query(values))
     _css(browser, "#run")[0].click()
     _wait(browser, lambda d: _css(d, "#results[data-state=done] table.results tbody tr"))
     assert len(_css(browser, "#results tbody tr")) == 50  # paged
@@ -501,9 +508,7 @@ def _fetch(url: str) -> tuple[int, str]:
 def test_downloads_fit_the_answer_kind(browser, live):
     _open(browser, live + "/query")
     _wait(browser, lambda d: _css(d, "#example[data-loaded]"))
-    editor = _css(browser, "#editor")[0]
-    editor.clear()
-    editor.send_keys("CONSTRUCT { ?u lkg:subAgencyOf lkr:fgr } WHERE { ?u lkg:subAgencyOf lkr:fgr }")
+    _set_query(browser, "CONSTRUCT { ?u lkg:subAgencyOf lkr:fgr } WHERE { ?u lkg:subAgencyOf lkr:fgr }")
     _css(browser, "#run")[0].click()
     _wait(browser, lambda d: _css(d, "#results[data-state=done]") and _css(d, "#downloads a"))
     links = _download_links(browser)
@@ -514,8 +519,7 @@ def test_downloads_fit_the_answer_kind(browser, live):
         "nt": (200, "application/n-triples"),
         "json-ld": (200, "application/ld+json"),
     }
-    editor.clear()
-    editor.send_keys("SELECT ?u WHERE { ?u lkg:subAgencyOf lkr:fgr }")
+    _set_query(browser, "SELECT ?u WHERE { ?u lkg:subAgencyOf lkr:fgr }")
     _css(browser, "#run")[0].click()
     _wait(browser, lambda d: _css(d, "#results[data-state=done] tbody tr") and "csv" in _download_links(d))
     assert all(_fetch(url)[0] == 200 for url in _download_links(browser).values())
@@ -578,7 +582,8 @@ ENGLISH_UI = (
 
 SPANISH_UI_TEXT = """
 const skip = document.querySelectorAll(
-  'textarea, select, pre, code, q, blockquote, cite, .cite, .catalogue li > p, svg text:not(.column), ' +
+  'textarea, .sparql-editor, select, pre, code, q, blockquote, cite, .cite, .catalogue li > p, ' +
+  'svg text:not(.column), ' +
   'a[href^="/id/"], a[href^="/code/"], table.results:not(.statements) td, .params');
 const saved = [...skip].map(n => [n, n.textContent]);
 saved.forEach(([n]) => { n.textContent = ''; });

@@ -15,6 +15,7 @@ from laborkg.backends.base import Store
 from laborkg.errors import InputError
 from laborkg.query import catalogue as q
 from laborkg.query.engine import prepare
+from laborkg.server.editor import editor_files, with_editor
 from laborkg.server.handler import Counters, Handler
 from laborkg.server.limits import Limits
 from laborkg.server.reception import Reception, refusal, send_and_close
@@ -40,7 +41,8 @@ class LaborKGServer(ThreadingHTTPServer):
         self.connection_slots = threading.BoundedSemaphore(self.limits.max_connections)
         self.received: dict[socket.socket, tuple[bytes, float]] = {}
         self.allowed_hosts = allowed_hosts(address[0], self.limits.allow_hosts)
-        self.static = static_files()
+        self.assets = editor_files()
+        self.static = with_editor(static_files(), self.assets)
         self.catalogue = q.catalogue()
         self.forms: dict[str, str] = {}
         self.memo: dict[str, object] = {}

@@ -20,6 +20,7 @@ from laborkg.query import render
 from laborkg.query.catalogue import PackagedQuery
 from laborkg.query.engine import EMPTY, Answer, QueryTimeout, is_update, prepare
 from laborkg.server import description, findings, landing, series
+from laborkg.server.editor import URL as EDITOR_URL
 from laborkg.server.pages import AXIOMS, Axioms, answer_page, catalogue_page, entity_page
 from laborkg.server.protocol import (
     CATALOGUE_OFFERS,
@@ -64,6 +65,7 @@ class Site(Listener, Protocol):
     store: Store
     query_slots: threading.BoundedSemaphore
     static: dict[str, tuple[bytes, str, str]]
+    assets: dict[str, tuple[bytes, str, str]]
     catalogue: dict[str, PackagedQuery]
     started: float
     memo: dict[str, object]
@@ -96,6 +98,8 @@ class Handler(Transport):
             return self._static(PAGES[path])
         if path.startswith("/static/"):
             return self._static(unquote(path[len("/static/") :]))
+        if path.startswith(EDITOR_URL):
+            return self._static(unquote(path[len(EDITOR_URL) :]), self.server.assets)
         if path.rstrip("/") == "/queries":
             return self._catalogue(query)
         if path.startswith("/queries/"):
@@ -124,8 +128,8 @@ class Handler(Transport):
 
     # -- static files and status ------------------------------------------------------------
 
-    def _static(self, name: str) -> Response:
-        entry = self.server.static.get(name)
+    def _static(self, name: str, table: dict[str, tuple[bytes, str, str]] | None = None) -> Response:
+        entry = (self.server.static if table is None else table).get(name)
         if entry is None:
             raise HTTPError(404, "not-found", "no such file")
         data, ctype, etag = entry

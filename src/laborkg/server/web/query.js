@@ -6,7 +6,7 @@
 (() => {
   const { el, svg, t, getTable, renderTable, showError } = LKG;
   const select = document.getElementById("example");
-  const editor = document.getElementById("editor");
+  const textarea = document.getElementById("editor");
   const paramsBox = document.getElementById("params");
   const summary = document.getElementById("summary");
   const mode = document.getElementById("mode");
@@ -22,6 +22,17 @@
   const NUMERIC = /#(decimal|integer|double|float|nonNegativeInteger|positiveInteger|int|long|short)$/;
   let catalogue = {};
   let packaged = null; // the packaged query shown, until the text is edited
+  const editor = LKG.sparqlEditor(textarea, {
+    onEdit() {
+      if (packaged) {
+        packaged = null;
+        paramsBox.replaceChildren();
+        select.value = "";
+        setMode();
+      }
+    },
+    onRun: () => run(),
+  });
 
   function setMode() {
     if (packaged) {
@@ -50,7 +61,7 @@
     paramsBox.replaceChildren();
     summary.textContent = q ? q.summary : "";
     if (q) {
-      editor.value = readable(q.text);
+      editor.set(readable(q.text));
       for (const p of q.params) {
         const input = el("input", {
           name: p.name,
@@ -85,8 +96,8 @@
       for (const input of paramsBox.querySelectorAll("input[data-param]")) {
         if (input.value.trim() !== "") u.set("p." + input.dataset.param, input.value.trim());
       }
-    } else if (editor.value.length <= MAX_URL_QUERY) {
-      u.set("query", editor.value);
+    } else if (editor.get().length <= MAX_URL_QUERY) {
+      u.set("query", editor.get());
     }
     history.replaceState(null, "", location.pathname + (u.toString() ? "?" + u : ""));
   }
@@ -284,9 +295,9 @@
         doc = await getTable("/sparql", {
           method: "POST",
           headers: { "Content-Type": "application/sparql-query" },
-          body: editor.value,
+          body: editor.get(),
         });
-        if (editor.value.length <= MAX_URL_QUERY) base = "/sparql?query=" + encodeURIComponent(editor.value);
+        if (editor.get().length <= MAX_URL_QUERY) base = "/sparql?query=" + encodeURIComponent(editor.get());
       }
       if (base) downloadLinks(base, doc.kind);
       const n = renderTable(doc, results);
@@ -309,20 +320,6 @@
     showQuery(select.value, null);
     results.replaceChildren();
     remember();
-  });
-  editor.addEventListener("input", () => {
-    if (packaged) {
-      packaged = null;
-      paramsBox.replaceChildren();
-      select.value = "";
-      setMode();
-    }
-  });
-  editor.addEventListener("keydown", (e) => {
-    if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) {
-      e.preventDefault();
-      run();
-    }
   });
   runButton.addEventListener("click", run);
 
@@ -347,7 +344,7 @@
       showQuery(name, search);
       run();
     } else if (text !== null && text.trim() !== "") {
-      editor.value = text;
+      editor.set(text);
       run();
     }
   })();
