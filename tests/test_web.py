@@ -8,41 +8,20 @@ selenium is a test dependency, imported plainly: a broken install fails."""
 
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
 import urllib.parse
 import urllib.request
 from pathlib import Path
 
 import pytest
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
+from support.browser import chrome
+from support.browser import css as _css
+from support.browser import offline_and_clean as _offline_and_clean
+from support.browser import open_page as _open
+from support.browser import set_query as _set_query
+from support.browser import wait as _wait
 from support.cli import start_serve
 
 pytestmark = pytest.mark.browser
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
-FLAGS = (
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-dev-shm-usage",
-    "--disable-extensions",
-    "--window-size=1280,1000",
-)
-
-
-def _unavailable(reason: str):
-    if os.environ.get("CI"):
-        pytest.fail(f"browser tests must run in CI: {reason} (scripts/setup-test-env installs them)")
-    pytest.skip(reason)
 
 
 @pytest.fixture(scope="module")
@@ -56,32 +35,7 @@ def live():
 
 @pytest.fixture(scope="module")
 def browser():
-    if not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()):
-        _unavailable("chromium and chromedriver are not installed (run scripts/setup-test-env)")
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    profile = tempfile.mkdtemp(prefix="laborkg-chromium-")
-    for flag in (*FLAGS, f"--user-data-dir={profile}"):
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    os.environ.setdefault("SE_OFFLINE", "true")  # Selenium Manager must not look for drivers online
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    driver.set_page_load_timeout(60)
-    yield driver
-    driver.quit()
-    shutil.rmtree(profile, ignore_errors=True)
-
-
-def _wait(driver, condition, timeout=30):
-    from selenium.webdriver.support.ui import WebDriverWait
-
-    return WebDriverWait(driver, timeout).until(condition)
-
-
-def _css(driver, selector):
-    from selenium.webdriver.common.by import By
-
-    return driver.find_elements(By.CSS_SELECTOR, selector)
+    yield from chrome()
 
 
 @pytest.fixture
@@ -101,20 +55,6 @@ def _shot(driver, path: Path) -> Path:
     driver.save_screenshot(str(path))
     driver.set_window_size(1280, 1000)
     return path
-
-
-def _open(driver, url: str) -> None:
-    driver.get_log("browser")  # what earlier pages logged is not this page's
-    driver.get(url)
-
-
-def _offline_and_clean(driver, base: str) -> None:
-    """Every resource the page loaded came from the server itself; the console shows no error."""
-    names = driver.execute_script("return performance.getEntriesByType('resource').map(e => e.name)")
-    foreign = [n for n in names if not n.startswith(base + "/")]
-    assert foreign == [], foreign
-    severe = [e for e in driver.get_log("browser") if e["level"] == "SEVERE"]
-    assert severe == [], severe
 
 
 def test_query_page_runs_a_packaged_query(browser, live, shot):
@@ -138,19 +78,6 @@ def test_query_page_runs_a_packaged_query(browser, live, shot):
     assert "name=agencies-lost-support" in browser.current_url  # the page can be linked to
     shot("query-page.png")
     _offline_and_clean(browser, live)
-
-
-def _set_query(driver, text: str) -> None:
-    """Replaces the query in the page's editor: YASQE (through CodeMirror's own setValue, as an edit) where
-    the page has it (scripts/setup-editor installed it), else the plain textarea, by typing."""
-    if driver.execute_script("return document.body.dataset.editor === 'yasqe'"):
-        driver.execute_script(
-            "document.querySelector('.sparql-editor .CodeMirror').CodeMirror.setValue(arguments[0])", text
-        )
-        return
-    editor = _css(driver, "#editor")[0]
-    editor.clear()
-    editor.send_keys(text)
 
 
 def test_query_page_adhoc_sparql_and_errors(browser, live):

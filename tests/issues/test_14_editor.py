@@ -10,8 +10,8 @@ import urllib.parse
 from pathlib import Path
 
 import pytest
+from support.browser import chrome, css, offline_and_clean, open_page, wait
 from support.cli import start_serve
-from test_web import _css, _offline_and_clean, _open, _wait, browser  # noqa: F401
 
 from laborkg.backends.oxigraph import open_store
 from laborkg.namespace import PREFIXES
@@ -139,6 +139,11 @@ def _installed() -> Path:
 
 
 @pytest.fixture(scope="module")
+def browser():
+    yield from chrome()
+
+
+@pytest.fixture(scope="module")
 def live_editor():
     """``laborkg serve`` with the editor npm installed."""
     _installed()
@@ -164,15 +169,15 @@ def _code_input(driver):
     """CodeMirror's input, focused, its text selected (so that typing replaces it)."""
     from selenium.webdriver.common.keys import Keys
 
-    _css(driver, ".sparql-editor .CodeMirror")[0].click()
-    box = _css(driver, ".sparql-editor .CodeMirror textarea")[0]
+    css(driver, ".sparql-editor .CodeMirror")[0].click()
+    box = css(driver, ".sparql-editor .CodeMirror textarea")[0]
     box.send_keys(Keys.CONTROL, "a")
     box.send_keys(Keys.DELETE)
     return box
 
 
 def _hints(driver) -> list[str]:
-    return [li.text for li in _css(driver, ".CodeMirror-hints li")]
+    return [li.text for li in css(driver, ".CodeMirror-hints li")]
 
 
 def _text(driver) -> str:
@@ -182,22 +187,22 @@ def _text(driver) -> str:
 
 
 @pytest.mark.browser
-def test_editor_highlights_and_completes_laborkg_prefixes_and_terms(browser, live_editor):  # noqa: F811
+def test_editor_highlights_and_completes_laborkg_prefixes_and_terms(browser, live_editor):
     from selenium.webdriver.common.keys import Keys
 
-    _open(browser, live_editor + "/query")
-    _wait(browser, lambda d: _css(d, "body[data-editor=yasqe] .sparql-editor .CodeMirror"))
-    assert not _css(browser, "#editor")[0].is_displayed()  # the textarea gave way to the editor
-    keywords = [s.text for s in _css(browser, ".CodeMirror .cm-keyword")]
+    open_page(browser, live_editor + "/query")
+    wait(browser, lambda d: css(d, "body[data-editor=yasqe] .sparql-editor .CodeMirror"))
+    assert not css(browser, "#editor")[0].is_displayed()  # the textarea gave way to the editor
+    keywords = [s.text for s in css(browser, ".CodeMirror .cm-keyword")]
     assert "SELECT" in keywords and "WHERE" in keywords  # highlighted by the SPARQL mode's tokens
-    assert _css(browser, ".CodeMirror .cm-variable-2, .CodeMirror .cm-atom")  # ?agency …
+    assert css(browser, ".CodeMirror .cm-variable-2, .CodeMirror .cm-atom")  # ?agency …
 
     box = _code_input(browser)
     box.send_keys("PREFIX lk")
-    _wait(browser, lambda d: _hints(d))
+    wait(browser, lambda d: _hints(d))
     assert "lkg: <https://w3id.org/laborkg/ontology#>" in _hints(browser)
     assert all(h.startswith("lk") for h in _hints(browser))
-    while not _css(browser, ".CodeMirror-hint-active") or not _css(browser, ".CodeMirror-hint-active")[
+    while not css(browser, ".CodeMirror-hint-active") or not css(browser, ".CodeMirror-hint-active")[
         0
     ].text.startswith("lkg:"):
         box.send_keys(Keys.DOWN)
@@ -211,36 +216,36 @@ def test_editor_highlights_and_completes_laborkg_prefixes_and_terms(browser, liv
 
     box = _code_input(browser)
     box.send_keys("SELECT * WHERE { ?f a lkg:Fund")
-    _wait(browser, lambda d: _hints(d))
+    wait(browser, lambda d: _hints(d))
     assert "lkg:Funding" in _hints(browser)
     assert all(h.startswith("lkg:Fund") for h in _hints(browser))
-    assert not _css(browser, ".CodeMirror .gutterErrorBar .parseErrorIcon")  # lkg: is predeclared
+    assert not css(browser, ".CodeMirror .gutterErrorBar .parseErrorIcon")  # lkg: is predeclared
     names = browser.execute_script("return performance.getEntriesByType('resource').map(e => e.name)")
     assert live_editor + "/assets/editor/prefixes.json" in names
-    _offline_and_clean(browser, live_editor)
+    offline_and_clean(browser, live_editor)
 
 
 @pytest.mark.browser
-def test_a_query_typed_in_the_editor_runs_and_is_linked(browser, live_editor):  # noqa: F811
+def test_a_query_typed_in_the_editor_runs_and_is_linked(browser, live_editor):
     from selenium.webdriver.common.keys import Keys
     from selenium.webdriver.support.ui import Select
 
-    _open(browser, live_editor + "/query")
-    _wait(browser, lambda d: _css(d, "#example[data-loaded]") and _css(d, "body[data-editor=yasqe]"))
-    Select(_css(browser, "#example")[0]).select_by_value("agencies-lost-support")
+    open_page(browser, live_editor + "/query")
+    wait(browser, lambda d: css(d, "#example[data-loaded]") and css(d, "body[data-editor=yasqe]"))
+    Select(css(browser, "#example")[0]).select_by_value("agencies-lost-support")
     assert "lkg:Funding" in _text(browser) and not _text(browser).startswith("#+")  # shown in the editor
-    assert "agencies-lost-support" in _css(browser, "#mode")[0].text
+    assert "agencies-lost-support" in css(browser, "#mode")[0].text
 
     box = _code_input(browser)  # an edit: the packaged query gives way to one's own
     box.send_keys(QUERY)
-    assert "ad-hoc" in _css(browser, "#mode")[0].text
-    assert _css(browser, "#editor")[0].get_attribute("value") == QUERY  # the textarea follows the editor
+    assert "ad-hoc" in css(browser, "#mode")[0].text
+    assert css(browser, "#editor")[0].get_attribute("value") == QUERY  # the textarea follows the editor
     box.send_keys(Keys.CONTROL, Keys.ENTER)
-    _wait(browser, lambda d: _css(d, "#results[data-state=done] table.results tbody tr"))
-    cells = [td.text for td in _css(browser, "#results table.results tbody td")]
+    wait(browser, lambda d: css(d, "#results[data-state=done] table.results tbody tr"))
+    cells = [td.text for td in css(browser, "#results table.results tbody td")]
     assert len(cells) == 3 and any("Organized Crime" in c for c in cells)
     assert urllib.parse.parse_qs(urllib.parse.urlsplit(browser.current_url).query)["query"] == [QUERY]
-    assert {a.get_attribute("data-format") for a in _css(browser, "#downloads a")} == {
+    assert {a.get_attribute("data-format") for a in css(browser, "#downloads a")} == {
         "json",
         "csv",
         "tsv",
@@ -248,36 +253,36 @@ def test_a_query_typed_in_the_editor_runs_and_is_linked(browser, live_editor):  
     }
 
     shared = browser.current_url  # the link, opened afresh, shows the text in the editor and runs it
-    _open(browser, shared)
-    _wait(browser, lambda d: _css(d, "#results[data-state=done] table.results tbody tr"))
-    assert _text(browser) == QUERY and len(_css(browser, "#results table.results tbody tr")) == 3
-    _offline_and_clean(browser, live_editor)
+    open_page(browser, shared)
+    wait(browser, lambda d: css(d, "#results[data-state=done] table.results tbody tr"))
+    assert _text(browser) == QUERY and len(css(browser, "#results table.results tbody tr")) == 3
+    offline_and_clean(browser, live_editor)
 
 
 @pytest.mark.browser
-def test_editor_page_in_spanish(browser, live_editor):  # noqa: F811
-    _open(browser, live_editor + "/query?labels=es&name=agencies-lost-support")
-    _wait(browser, lambda d: _css(d, "#results[data-state=done] table.results tbody tr"))
-    assert _css(browser, "body[data-editor=yasqe]")
-    assert _css(browser, "#run")[0].text == "Ejecutar"
-    assert "Secretaría del Trabajo y Previsión Social" in _css(browser, "#results tbody tr")[0].text
-    _offline_and_clean(browser, live_editor)
+def test_editor_page_in_spanish(browser, live_editor):
+    open_page(browser, live_editor + "/query?labels=es&name=agencies-lost-support")
+    wait(browser, lambda d: css(d, "#results[data-state=done] table.results tbody tr"))
+    assert css(browser, "body[data-editor=yasqe]")
+    assert css(browser, "#run")[0].text == "Ejecutar"
+    assert "Secretaría del Trabajo y Previsión Social" in css(browser, "#results tbody tr")[0].text
+    offline_and_clean(browser, live_editor)
 
 
 @pytest.mark.browser
-def test_without_the_editor_the_textarea_runs_a_query(browser, live_plain):  # noqa: F811
-    _open(browser, live_plain + "/query")
-    _wait(browser, lambda d: _css(d, "#example[data-loaded]"))
-    assert _css(browser, ".CodeMirror") == [] and not _css(browser, "body[data-editor]")
-    editor_box = _css(browser, "#editor")[0]
+def test_without_the_editor_the_textarea_runs_a_query(browser, live_plain):
+    open_page(browser, live_plain + "/query")
+    wait(browser, lambda d: css(d, "#example[data-loaded]"))
+    assert css(browser, ".CodeMirror") == [] and not css(browser, "body[data-editor]")
+    editor_box = css(browser, "#editor")[0]
     assert editor_box.is_displayed()
     editor_box.clear()
     editor_box.send_keys(QUERY)
-    _css(browser, "#run")[0].click()
-    _wait(browser, lambda d: _css(d, "#results[data-state=done] table.results tbody tr"))
-    assert len(_css(browser, "#results table.results tbody tr")) == 3
+    css(browser, "#run")[0].click()
+    wait(browser, lambda d: css(d, "#results[data-state=done] table.results tbody tr"))
+    assert len(css(browser, "#results table.results tbody tr")) == 3
     assert "query=" in browser.current_url
-    _offline_and_clean(browser, live_plain)  # no script that 404s, nothing from elsewhere
+    offline_and_clean(browser, live_plain)  # no script that 404s, nothing from elsewhere
 
 
 def test_the_lockfile_pins_the_editor():

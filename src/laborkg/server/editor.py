@@ -1,6 +1,6 @@
 """The query page's SPARQL editor (YASQE, which npm installs into ``node_modules/``; never committed): its
 files read once at start into a fixed table served under ``/assets/editor/``. Without them the page keeps
-its plain textarea and names no script it cannot load (docs/web.md)."""
+its plain textarea and names no script it cannot load (docs/server.md)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 /* The query page's editor: YASQE (SPARQL highlighting, syntax check, completion of laborkg's own prefixes and
-   terms, nothing asked of any other server) when laborkg serves it (npm installs it: docs/web.md), else the
+   terms, nothing asked of any other server) when laborkg serves it (npm installs it: docs/server.md), else the
    plain textarea. Either way the textarea holds the text, so the rest of the page reads one place. */
 "use strict";
 
