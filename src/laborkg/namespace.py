@@ -112,6 +112,7 @@ class LKG(DefinedNamespace):
     UnitOfMeasure: URIRef
     University: URIRef
     UnspecifiedGroup: URIRef
+    ValueQualifier: URIRef
     WorkingGroup: URIRef
     about: URIRef
     acronym: URIRef
@@ -252,6 +253,7 @@ class LKG(DefinedNamespace):
     usdolRegion: URIRef
     value: URIRef
     valueNote: URIRef
+    valueQualifier: URIRef
     webpage: URIRef
     yearSuggested: URIRef
 
