@@ -128,3 +128,87 @@ def test_codes_are_in_the_scheme(asserted):
     for code in codes:
         assert (code, RDF.type, LKG.ValueQualifier) in asserted and (code, SKOS.inScheme, scheme) in asserted
         assert asserted.value(code, SKOS.notation) is not None
+
+
+# ---------------------------------------------------------------------------------------------
+# Tables print the qualifier next to the number; the numeric filter respects it
+# ---------------------------------------------------------------------------------------------
+
+
+def test_the_cli_table_prints_bounds_as_bounds():
+    from support.cli import run
+
+    code, out, err = run("query", "outcomes", "--format", "table")
+    assert code == 0, err
+    record = out.split("More than 30,000 Mexican workers joined")[1].split("-[")[0]
+    assert re.search(r"^value\s+\| > 30,000$", record, re.M), record
+    code, out, err = run("query", "figures", "-p", "atLeast=50000", "--lang", "es")
+    assert code == 0, err
+    assert "≥ 70,000" in out and "> 57,000,000" in out and "> 512,000" in out
+
+
+@pytest.fixture(scope="module")
+def served(built_store):
+    import threading
+
+    from laborkg.backends.oxigraph import OxigraphStore
+    from laborkg.server.app import make_server
+    from laborkg.server.limits import Limits
+
+    server = make_server(OxigraphStore(built_store), Limits(timeout=60, max_concurrent=1))
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def test_the_web_table_prints_bounds_as_bounds(served):
+    import json
+    import urllib.request
+
+    request = urllib.request.Request(
+        served + "/queries/figures?atLeast=900", headers={"Accept": "application/vnd.laborkg.table+json"}
+    )
+    with urllib.request.urlopen(request, timeout=60) as response:
+        doc = json.load(response)
+    value, qualifier = doc["vars"].index("value"), doc["vars"].index("valueQualifier")
+    shown = {(row[value]["value"], row[value]["text"]) for row in doc["rows"] if row[qualifier]}
+    assert ("900", "> 900") in shown and ("3000000", "> 3,000,000") in shown, shown
+    exact = [row[value]["text"] for row in doc["rows"] if not row[qualifier]]
+    assert exact and all(text[0].isdigit() for text in exact)
+
+
+BOUNDS = """
+@prefix lkg: <https://w3id.org/laborkg/ontology#> . @prefix lkc: <https://w3id.org/laborkg/code/> .
+@prefix lkr: <https://w3id.org/laborkg/id/> .
+lkr:doc a lkg:SourceDocument . lkr:passage lkg:inDocument lkr:doc ; lkg:quote "figures" .
+lkr:exact lkg:value 100.0 ; lkg:source lkr:passage .
+lkr:exact-below lkg:value 99.0 ; lkg:source lkr:passage .
+""" + "".join(
+    f"lkr:{code} lkg:value 100.0 ; lkg:valueQualifier lkc:qualifier-{code} ; lkg:source lkr:passage .\n"
+    for code in ("more-than", "at-least", "approximately", "nearly", "less-than", "at-most")
+)
+
+
+@pytest.mark.parametrize(
+    ("at_least", "kept"),
+    [
+        ("100", {"exact", "more-than", "at-least", "approximately"}),
+        ("99", {"exact", "exact-below", "more-than", "at-least", "approximately", "nearly"}),
+        ("101", set()),
+    ],
+)
+def test_at_least_keeps_a_figure_only_when_its_words_put_it_there(at_least, kept):
+    """A lower bound satisfies ">= N" only when the bound is >= N; an upper bound never; "nearly 100" is below
+    100. The same on rdflib and Oxigraph."""
+    from rdflib import Graph
+
+    from laborkg.backends.oxigraph import OxigraphStore
+    from laborkg.backends.rdflib import RdflibStore
+
+    graph = Graph().parse(data=BOUNDS, format="turtle")
+    stores = [RdflibStore(graph), OxigraphStore.in_memory(graph.serialize(format="nt", encoding="utf-8"))]
+    for store in stores:
+        rows = store.query("figures", {"atLeast": at_least}, timeout=60).dicts()
+        assert {str(r["fact"]).rsplit("/", 1)[1] for r in rows} == kept, store
