@@ -50,6 +50,7 @@ class LKG(DefinedNamespace):
     Declaration: URIRef
     Document: URIRef
     ElementValue: URIRef
+    Enactment: URIRef
     Event: URIRef
     ExperienceExchange: URIRef
     Fact: URIRef
