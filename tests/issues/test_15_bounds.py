@@ -71,9 +71,10 @@ def quoted(asserted):
 
 
 def test_the_reader_finds_qualified_figures():
-    assert qualified_figures("partners with over 900 organizations") == [(Decimal(900), "more-than", "over 900")]
-    assert qualified_figures("more than three million mine workers")[0][:2] == (Decimal(3_000_000), "more-than")
-    assert qualified_figures("approximately 57.5 million people")[0][:2] == (Decimal(57_500_000), "approximately")
+    read = qualified_figures
+    assert read("partners with over 900 organizations") == [(Decimal(900), "more-than", "over 900")]
+    assert read("more than three million mine workers")[0][:2] == (Decimal(3_000_000), "more-than")
+    assert read("approximately 57.5 million people")[0][:2] == (Decimal(57_500_000), "approximately")
     assert qualified_figures("affecting two or more states") == [(Decimal(2), "at-least", "two or more")]
     assert qualified_figures("in 60 countries") == []
 
@@ -82,7 +83,7 @@ def test_every_qualified_figure_in_a_quote_is_stored_with_its_qualifier(asserted
     # Not vacuous: the curated data has at least these (30,000, 900, three million, 57 million, 70,000, …).
     assert len({f for f, *_ in quoted}) >= 7, quoted
     wrong = [
-        f"{fact}: the quote says '{words}', stored {number} with qualifier {_code(asserted, fact)} ({passage})"
+        f"{fact}: the quote says '{words}', stored {number} qualified {_code(asserted, fact)} ({passage})"
         for fact, number, code, words, passage in quoted
         if _code(asserted, fact) != code
     ]

@@ -6,7 +6,6 @@ import datetime as dt
 import re
 
 import pytest
-from rdflib import Literal
 from rdflib.namespace import RDF, XSD
 
 from laborkg import paths
@@ -56,7 +55,7 @@ def test_every_dated_event_and_ratification_of_the_data_is_on_the_timeline(store
         for s, d in kg.subject_objects(LKG.date)
         if (s, RDF.type, LKG.Event) in kg or (s, RDF.type, LKG.Ratification) in kg
     }
-    precise = {s for s, d in kg.subject_objects(LKG.date) if Literal(d).datatype in (XSD.date, XSD.gYearMonth)}
+    precise = {s for s, d in kg.subject_objects(LKG.date) if d.datatype in (XSD.date, XSD.gYearMonth)}
     assert precise and precise <= set(dated), precise - set(dated)  # every date to the month or day: an event
     assert {s: on_timeline.get(s) for s in dated} == dated
 

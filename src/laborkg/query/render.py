@@ -124,11 +124,11 @@ class Labeller:
 
 
 QUALIFIER_SUFFIX = "Qualifier"
-"""A column ``<x>Qualifier`` holding a lkg:valueQualifier code qualifies the column ``<x>`` of the same row."""
+"""A column ``<x>Qualifier`` (a lkg:valueQualifier code) qualifies the column ``<x>`` of the same row."""
 
 
 def qualified_columns(variables) -> dict[int, int]:
-    """Index of each column that has a qualifier column (``value`` and ``valueQualifier``) -> that column's."""
+    """Index of each column that has a qualifier column (``value``, ``valueQualifier``) -> that column's."""
     names = [str(v) for v in variables]
     return {
         names.index(name[: -len(QUALIFIER_SUFFIX)]): i
