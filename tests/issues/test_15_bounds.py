@@ -213,3 +213,13 @@ def test_at_least_keeps_a_figure_only_when_its_words_put_it_there(at_least, kept
     for store in stores:
         rows = store.query("figures", {"atLeast": at_least}, timeout=60).dicts()
         assert {str(r["fact"]).rsplit("/", 1)[1] for r in rows} == kept, store
+
+
+def test_the_entity_page_prints_a_bound_as_a_bound(served):
+    import urllib.request
+
+    page = served + "/id/obs-los-mineros-mine-workers"
+    request = urllib.request.Request(page, headers={"Accept": "text/html"})
+    with urllib.request.urlopen(request, timeout=60) as response:
+        page = response.read().decode("utf-8")
+    assert "&gt; 3,000,000" in page, page[:2000]
