@@ -526,10 +526,10 @@ def _statements(
 
     def row_html(d: str, p: URIRef, v, why: tuple[str, URIRef] | None) -> str:
         prop = cell_html(cell(p, lab))
-        shown = cell(v, lab)
-        if d == "→" and p in (LKG.value, LKG.amount) and shown is not None and "text" in shown:
-            shown["text"] = render.qualify(shown["text"], qualifier, lab)
-        value = cell_html(shown)
+        term = cell(v, lab)
+        if d == "→" and p in (LKG.value, LKG.amount) and term is not None and "text" in term:
+            term["text"] = render.qualify(term["text"], qualifier, lab)
+        value = cell_html(term)
         if d == "→":
             subj, obj, cls = this, value, "out"
         else:  # incoming: the other entity is the subject, the sentence reads left to right
