@@ -22,6 +22,7 @@ DECLARING_TYPES = {
     LKG.OrganisationRoleType,
     LKG.Currency,
     LKG.UnitOfMeasure,
+    LKG.ValueQualifier,
 }
 
 

@@ -50,6 +50,7 @@ class LKG(DefinedNamespace):
     Declaration: URIRef
     Document: URIRef
     ElementValue: URIRef
+    Enactment: URIRef
     Event: URIRef
     ExperienceExchange: URIRef
     Fact: URIRef
@@ -112,6 +113,7 @@ class LKG(DefinedNamespace):
     UnitOfMeasure: URIRef
     University: URIRef
     UnspecifiedGroup: URIRef
+    ValueQualifier: URIRef
     WorkingGroup: URIRef
     about: URIRef
     acronym: URIRef
@@ -252,6 +254,7 @@ class LKG(DefinedNamespace):
     usdolRegion: URIRef
     value: URIRef
     valueNote: URIRef
+    valueQualifier: URIRef
     webpage: URIRef
     yearSuggested: URIRef
 

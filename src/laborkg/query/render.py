@@ -78,6 +78,11 @@ class Labeller:
             text = f"{text} ({acronym})"
         return text
 
+    def notation(self, node) -> str | None:
+        """The least skos:notation of ``node`` (a code's sign: ">" for lkc:qualifier-more-than), if any."""
+        found = self._first(node, SKOS.notation) if isinstance(node, URIRef) else None
+        return None if found is None else str(found)
+
     def _first(self, node, prop):
         """The least value of ``prop`` (a node may have several acronyms; stores list them in any order)."""
         return min(self.graph.objects(node, prop), key=str, default=None)
@@ -118,6 +123,27 @@ class Labeller:
         return text
 
 
+QUALIFIER_SUFFIX = "Qualifier"
+"""A column ``<x>Qualifier`` (a lkg:valueQualifier code) qualifies the column ``<x>`` of the same row."""
+
+
+def qualified_columns(variables) -> dict[int, int]:
+    """Index of each column that has a qualifier column (``value``, ``valueQualifier``) -> that column's."""
+    names = [str(v) for v in variables]
+    return {
+        names.index(name[: -len(QUALIFIER_SUFFIX)]): i
+        for i, name in enumerate(names)
+        if name.endswith(QUALIFIER_SUFFIX) and name[: -len(QUALIFIER_SUFFIX)] in names
+    }
+
+
+def qualify(text: str, qualifier, lab: Labeller) -> str:
+    """``text`` of a figure with its qualifier's sign in front ("> 30,000", "≥ 70,000", "≈ 57,500,000");
+    unchanged when the figure is exact (no qualifier) or the cell is empty."""
+    sign = lab.notation(qualifier) if qualifier is not None and text else None
+    return f"{sign} {text}" if sign else text
+
+
 def _passages(node) -> list[str]:
     """Passage IRIs in a cell: one passage IRI, or a space-separated list (GROUP_CONCAT)."""
     if node is None or isinstance(node, BNode):
@@ -146,6 +172,7 @@ COLUMNS_ES = {
     "currency": "moneda",
     "booleanValue": "valor sí/no",
     "valueNote": "nota del valor",
+    "valueQualifier": "calificador del valor",
     "observation": "observación",
     "indicator": "indicador",
     "year": "año",
@@ -229,11 +256,14 @@ def table(answer, graph: Graph, lang: str = "en", width: int | None = None) -> s
     cols = [heading(v, lang) for v in answer.vars]
     notes: dict[str, int] = {}  # passage IRI -> footnote number, in order of first use
     cells: list[list[str]] = []
+    bounds = qualified_columns(answer.vars)
     for row in answer.rows:
         line = []
         for node in row:
             refs = cite(node, notes)
             line.append("[" + ", ".join(map(str, refs)) + "]" if refs else lab.term(node))
+        for figure, qualifier in bounds.items():
+            line[figure] = qualify(line[figure], row[qualifier], lab)
         cells.append(line)
     width = width or shutil.get_terminal_size((120, 24)).columns
     out = io.StringIO()

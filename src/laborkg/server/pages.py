@@ -522,10 +522,14 @@ def _statements(
     acronym = statements_value(statements, LKG.acronym)
     short = str(acronym) if acronym is not None else lab.term(iri)
     this = f'<span class="this" title="{esc(lab.term(iri))}">{esc(short)}</span>'
+    qualifier = statements_value(statements, LKG.valueQualifier)  # its figure shows "> 30,000"
 
     def row_html(d: str, p: URIRef, v, why: tuple[str, URIRef] | None) -> str:
         prop = cell_html(cell(p, lab))
-        value = cell_html(cell(v, lab))
+        term = cell(v, lab)
+        if d == "→" and p in (LKG.value, LKG.amount) and term is not None and "text" in term:
+            term["text"] = render.qualify(term["text"], qualifier, lab)
+        value = cell_html(term)
         if d == "→":
             subj, obj, cls = this, value, "out"
         else:  # incoming: the other entity is the subject, the sentence reads left to right

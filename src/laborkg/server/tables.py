@@ -67,8 +67,9 @@ def passage_note(graph: Graph, iri: URIRef) -> dict:
 
 
 def table_json(answer: Answer, graph: Graph, lang: str = "en", title: str | None = None) -> dict:
-    """Rows with labels in ``lang``, formatted values, and source passages as numbered notes (quote,
-    seed file). Each cell keeps the exact term too (``value``, ``datatype``). ``graph`` holds the labels
+    """Rows with labels in ``lang``, formatted values (a figure with its qualifier's sign: "> 30,000"), and
+    source passages as numbered notes (quote, seed file). Each cell keeps the exact term too (``value``,
+    ``datatype``). ``graph`` holds the labels
     and passages (:meth:`~laborkg.backends.base.Store.label_graph`)."""
     lab = render.Labeller(graph, lang)
     doc: dict[str, Any] = {"kind": answer.kind, "lang": lang}
@@ -79,6 +80,7 @@ def table_json(answer: Answer, graph: Graph, lang: str = "en", title: str | None
         return doc
     notes: dict[str, int] = {}
     rows = []
+    bounds = render.qualified_columns(answer.vars)
     for row in answer.rows:
         cells: list[dict | None] = []
         for node in row:
@@ -87,6 +89,10 @@ def table_json(answer: Answer, graph: Graph, lang: str = "en", title: str | None
                 cells.append({"type": "sources", "value": str(node), "notes": refs})
             else:
                 cells.append(cell(node, lab))
+        for figure, qualifier in bounds.items():
+            shown = cells[figure]
+            if shown is not None and "text" in shown:
+                shown["text"] = render.qualify(shown["text"], row[qualifier], lab)
         rows.append(cells)
     doc["vars"] = list(answer.vars)
     doc["rows"] = rows

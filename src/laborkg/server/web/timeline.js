@@ -8,7 +8,7 @@
   const status = document.getElementById("status");
   const from = document.getElementById("from");
   const to = document.getElementById("to");
-  const KINDS = ["meeting", "launch", "cancellation", "legalamendment", "experienceexchange"];
+  const KINDS = ["meeting", "launch", "cancellation", "legalamendment", "experienceexchange", "enactment", "ratification"];
 
   function kindClass(cell) {
     const local = cell ? cell.value.split(/[#/]/).pop().toLowerCase() : "";
