@@ -22,6 +22,8 @@ DECLARING_TYPES = {
     LKG.OrganisationRoleType,
     LKG.Currency,
     LKG.UnitOfMeasure,
+    LKG.ConflictKind,
+    LKG.ConflictSeverity,
 }
 
 
