@@ -61,6 +61,15 @@ def test_the_11_percent_wage_outcome_is_mexican_unions_not_one_centers_partners(
     assert data_graph.value(outcome, LKG.supportedBy) == LKR["solidarity-center"]
 
 
+def test_an_outcome_concerns_what_its_quote_names_not_a_narrower_body(data_graph):
+    """The summary's 'municipal-level bodies' are not narrowed to Table 8's CITI committees: the outcome
+    concerns the bodies the summary names, linked to the committees as laborkg's reading."""
+    outcome = LKR["outcome-municipal-child-labor-bodies-increase-2022"]
+    bodies = LKR["mexico-municipal-child-labor-coordinating-bodies"]
+    assert data_graph.value(outcome, LKG.refEntity) == bodies
+    assert (bodies, LKG.sameThingAs, LKR["citi-municipal-committees"]) in data_graph
+
+
 @pytest.fixture(scope="module")
 def unmarked(data_graph):
     return labels_no_seed_gives(data_graph, load(paths.ontology_files()), seed_text(paths.SEEDS_DIR))
