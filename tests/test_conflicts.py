@@ -45,6 +45,7 @@ def test_informal_employment_share(kg):
     def test(a, b):
         return (
             (a, RDF.type, LKG.Observation) in kg
+            and None not in (kg.value(a, LKG.value), kg.value(b, LKG.value))
             and kg.value(a, LKG.value).toPython() == Decimal("55.2")
             and kg.value(b, LKG.value).toPython() == Decimal("55")
         )

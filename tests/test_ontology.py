@@ -23,6 +23,8 @@ DECLARING_TYPES = {
     LKG.Currency,
     LKG.UnitOfMeasure,
     LKG.ValueQualifier,
+    LKG.ConflictKind,
+    LKG.ConflictSeverity,
 }
 
 

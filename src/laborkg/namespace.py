@@ -40,6 +40,9 @@ class LKG(DefinedNamespace):
     Claim: URIRef
     Commitment: URIRef
     Concept: URIRef
+    Conflict: URIRef
+    ConflictKind: URIRef
+    ConflictSeverity: URIRef
     Constitution: URIRef
     Convention: URIRef
     CoordinatingBody: URIRef
@@ -139,9 +142,11 @@ class LKG(DefinedNamespace):
     caveat: URIRef
     chair: URIRef
     charOffset: URIRef
+    claim: URIRef
     commitmentText: URIRef
     committedBy: URIRef
     componentOf: URIRef
+    conflictKind: URIRef
     conflictsWith: URIRef
     contributor: URIRef
     countryRecord: URIRef
@@ -196,6 +201,7 @@ class LKG(DefinedNamespace):
     ordinal: URIRef
     organiser: URIRef
     outcomeOf: URIRef
+    ownLabel: URIRef
     partOfLaw: URIRef
     partOfPlace: URIRef
     participant: URIRef
@@ -229,7 +235,9 @@ class LKG(DefinedNamespace):
     roleInInitiative: URIRef
     roleOrganisation: URIRef
     roleType: URIRef
+    sameThingAs: URIRef
     sector: URIRef
+    severity: URIRef
     sha256: URIRef
     sharedExperienceOf: URIRef
     source: URIRef
