@@ -36,6 +36,7 @@ class LKG(DefinedNamespace):
     Cancellation: URIRef
     Caveat: URIRef
     ChildLaborActivity: URIRef
+    CitedDocument: URIRef
     City: URIRef
     Claim: URIRef
     Commitment: URIRef
@@ -114,6 +115,7 @@ class LKG(DefinedNamespace):
     UnspecifiedGroup: URIRef
     WorkingGroup: URIRef
     about: URIRef
+    accessedDate: URIRef
     acronym: URIRef
     actionArea: URIRef
     actionText: URIRef
@@ -137,6 +139,8 @@ class LKG(DefinedNamespace):
     caveat: URIRef
     chair: URIRef
     charOffset: URIRef
+    citedIn: URIRef
+    citesReference: URIRef
     commitmentText: URIRef
     committedBy: URIRef
     componentOf: URIRef
@@ -149,6 +153,7 @@ class LKG(DefinedNamespace):
     description: URIRef
     downgradeAssessment: URIRef
     elementPath: URIRef
+    enactedDate: URIRef
     endDate: URIRef
     establishedBy: URIRef
     establishedUnder: URIRef
@@ -207,6 +212,7 @@ class LKG(DefinedNamespace):
     prohibits: URIRef
     projectTitle: URIRef
     providedBy: URIRef
+    publicationPlace: URIRef
     publishedBy: URIRef
     quantityMax: URIRef
     quantityMin: URIRef
@@ -221,6 +227,7 @@ class LKG(DefinedNamespace):
     refSector: URIRef
     refYear: URIRef
     refYearEnd: URIRef
+    referenceNumber: URIRef
     reportedBy: URIRef
     reportedIn: URIRef
     reportingYear: URIRef
@@ -252,6 +259,7 @@ class LKG(DefinedNamespace):
     usdolRegion: URIRef
     value: URIRef
     valueNote: URIRef
+    webAddress: URIRef
     webpage: URIRef
     yearSuggested: URIRef
 
