@@ -30,6 +30,7 @@ class LKG(DefinedNamespace):
     _fail = True
 
     ActionArea: URIRef
+    ActionTarget: URIRef
     ActivityStatus: URIRef
     Agent: URIRef
     BusinessAssociation: URIRef
@@ -79,6 +80,7 @@ class LKG(DefinedNamespace):
     NamedEntity: URIRef
     NationalGovernment: URIRef
     NonGovernmentalOrganisation: URIRef
+    Objective: URIRef
     Observation: URIRef
     Organisation: URIRef
     OrganisationRole: URIRef
@@ -124,6 +126,8 @@ class LKG(DefinedNamespace):
     ageCalculated: URIRef
     ageRange: URIRef
     agendaItem: URIRef
+    agendaTopic: URIRef
+    agreementParty: URIRef
     amends: URIRef
     amount: URIRef
     appliesIn: URIRef
@@ -147,6 +151,7 @@ class LKG(DefinedNamespace):
     conflictsWith: URIRef
     contributor: URIRef
     countryRecord: URIRef
+    coversSector: URIRef
     currency: URIRef
     date: URIRef
     dateNotStated: URIRef
@@ -159,6 +164,7 @@ class LKG(DefinedNamespace):
     establishedUnder: URIRef
     fileName: URIRef
     focusArea: URIRef
+    fromValue: URIRef
     fundedBy: URIRef
     fundedInitiative: URIRef
     funder: URIRef
@@ -170,6 +176,7 @@ class LKG(DefinedNamespace):
     hasMembership: URIRef
     hasRatified: URIRef
     hasSubAgency: URIRef
+    hasTarget: URIRef
     hazardous: URIRef
     holder: URIRef
     inDocument: URIRef
@@ -196,6 +203,9 @@ class LKG(DefinedNamespace):
     name: URIRef
     namedEntity: URIRef
     objective: URIRef
+    objectiveOf: URIRef
+    objectiveText: URIRef
+    operatesUnder: URIRef
     ordinal: URIRef
     organiser: URIRef
     outcomeOf: URIRef
@@ -251,7 +261,11 @@ class LKG(DefinedNamespace):
     supportedBy: URIRef
     supportedThrough: URIRef
     supportsImplementationOf: URIRef
+    targetBasis: URIRef
+    targetIndicator: URIRef
+    targetStandard: URIRef
     territoryName: URIRef
+    toValue: URIRef
     topic: URIRef
     underInitiative: URIRef
     unit: URIRef

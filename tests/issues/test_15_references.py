@@ -105,7 +105,9 @@ def test_every_passage_links_exactly_the_references_its_markers_give(kg):
 def test_a_range_is_expanded(data_graph):
     passage = URIRef("https://w3id.org/laborkg/id/passage/002b-t5-stps-leads")
     assert str(data_graph.value(passage, LKG.quote)).endswith("(69,81-86)")
-    linked = {int(data_graph.value(r, LKG.referenceNumber)) for r in data_graph.objects(passage, LKG.citesReference)}
+    linked = {
+        int(data_graph.value(r, LKG.referenceNumber)) for r in data_graph.objects(passage, LKG.citesReference)
+    }
     assert linked == {69, 81, 82, 83, 84, 85, 86}
 
 
