@@ -30,12 +30,14 @@ class LKG(DefinedNamespace):
     _fail = True
 
     ActionArea: URIRef
+    ActionTarget: URIRef
     ActivityStatus: URIRef
     Agent: URIRef
     BusinessAssociation: URIRef
     Cancellation: URIRef
     Caveat: URIRef
     ChildLaborActivity: URIRef
+    CitedDocument: URIRef
     City: URIRef
     Claim: URIRef
     Commitment: URIRef
@@ -82,6 +84,7 @@ class LKG(DefinedNamespace):
     NamedEntity: URIRef
     NationalGovernment: URIRef
     NonGovernmentalOrganisation: URIRef
+    Objective: URIRef
     Observation: URIRef
     Organisation: URIRef
     OrganisationRole: URIRef
@@ -119,6 +122,7 @@ class LKG(DefinedNamespace):
     ValueQualifier: URIRef
     WorkingGroup: URIRef
     about: URIRef
+    accessedDate: URIRef
     acronym: URIRef
     actionArea: URIRef
     actionText: URIRef
@@ -127,6 +131,8 @@ class LKG(DefinedNamespace):
     ageCalculated: URIRef
     ageRange: URIRef
     agendaItem: URIRef
+    agendaTopic: URIRef
+    agreementParty: URIRef
     amends: URIRef
     amount: URIRef
     appliesIn: URIRef
@@ -142,6 +148,8 @@ class LKG(DefinedNamespace):
     caveat: URIRef
     chair: URIRef
     charOffset: URIRef
+    citedIn: URIRef
+    citesReference: URIRef
     claim: URIRef
     commitmentText: URIRef
     committedBy: URIRef
@@ -150,17 +158,20 @@ class LKG(DefinedNamespace):
     conflictsWith: URIRef
     contributor: URIRef
     countryRecord: URIRef
+    coversSector: URIRef
     currency: URIRef
     date: URIRef
     dateNotStated: URIRef
     description: URIRef
     downgradeAssessment: URIRef
     elementPath: URIRef
+    enactedDate: URIRef
     endDate: URIRef
     establishedBy: URIRef
     establishedUnder: URIRef
     fileName: URIRef
     focusArea: URIRef
+    fromValue: URIRef
     fundedBy: URIRef
     fundedInitiative: URIRef
     funder: URIRef
@@ -172,6 +183,7 @@ class LKG(DefinedNamespace):
     hasMembership: URIRef
     hasRatified: URIRef
     hasSubAgency: URIRef
+    hasTarget: URIRef
     hazardous: URIRef
     holder: URIRef
     inDocument: URIRef
@@ -198,6 +210,9 @@ class LKG(DefinedNamespace):
     name: URIRef
     namedEntity: URIRef
     objective: URIRef
+    objectiveOf: URIRef
+    objectiveText: URIRef
+    operatesUnder: URIRef
     ordinal: URIRef
     organiser: URIRef
     outcomeOf: URIRef
@@ -215,6 +230,7 @@ class LKG(DefinedNamespace):
     prohibits: URIRef
     projectTitle: URIRef
     providedBy: URIRef
+    publicationPlace: URIRef
     publishedBy: URIRef
     quantityMax: URIRef
     quantityMin: URIRef
@@ -229,6 +245,7 @@ class LKG(DefinedNamespace):
     refSector: URIRef
     refYear: URIRef
     refYearEnd: URIRef
+    referenceNumber: URIRef
     reportedBy: URIRef
     reportedIn: URIRef
     reportingYear: URIRef
@@ -254,7 +271,11 @@ class LKG(DefinedNamespace):
     supportedBy: URIRef
     supportedThrough: URIRef
     supportsImplementationOf: URIRef
+    targetBasis: URIRef
+    targetIndicator: URIRef
+    targetStandard: URIRef
     territoryName: URIRef
+    toValue: URIRef
     topic: URIRef
     underInitiative: URIRef
     unit: URIRef
@@ -263,6 +284,7 @@ class LKG(DefinedNamespace):
     value: URIRef
     valueNote: URIRef
     valueQualifier: URIRef
+    webAddress: URIRef
     webpage: URIRef
     yearSuggested: URIRef
 

@@ -131,12 +131,22 @@ def oracle_statistics(kg, text):
     }
 
 
+def oracle_evidence(kg, text):
+    """Passages that cite references, are cited by a fact or entity and whose quote contains the text."""
+    return {
+        p
+        for p in set(kg.subjects(LKG.citesReference, None))
+        if any(kg.subjects(LKG.source, p)) and _lower(text) in _lower(str(kg.value(p, LKG.quote)))
+    }
+
+
 # query → (string parameter, the column that identifies a row, oracle)
 ORACLES = {
     ("find-entity", "name"): ("entity", oracle_find_entity),
     ("ratifications", "quoting"): ("ratification", oracle_ratifications),
     ("policies", "table"): ("policy", oracle_policies),
     ("child-labor-statistics", "table"): ("observation", oracle_statistics),
+    ("evidence", "text"): ("passage", oracle_evidence),
 }
 
 

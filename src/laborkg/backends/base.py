@@ -15,7 +15,7 @@ from laborkg.query.catalogue import check_iri
 from laborkg.query.engine import DEFAULT_TIMEOUT, Answer, prepare
 
 _LABEL_PROPERTIES = (RDFS.label, LKG.acronym, SKOS.notation)
-_PASSAGE_PROPERTIES = (LKG.inDocument, LKG.quote, LKG.elementPath)
+_PASSAGE_PROPERTIES = (LKG.inDocument, LKG.quote, LKG.elementPath, LKG.citesReference)
 
 
 @dataclass(frozen=True)
@@ -162,6 +162,10 @@ class Store(ABC):
             graph.add((s, p, o))
             if p == LKG.inDocument and isinstance(o, URIRef):
                 documents.add(o)
+            elif p == LKG.citesReference and isinstance(o, URIRef) and o not in iris:
+                iris.add(o)
+                for triple in self._values({o}, (RDFS.label,)):
+                    graph.add(triple)
         for triple in self._values(documents, (LKG.fileName,)):
             graph.add(triple)
         return graph

@@ -59,6 +59,7 @@ UI = {
         "source": "source",
         "passage": "passage",
         "more-passages": "{n} more passage(s)",
+        "cites": "cites",
         "inferred": "inferred",
         "inferred-h": "Inferred statements ({n})",
         "inferred-lead": "Derived by the ontology's axioms from the statements above (the same relation read "
@@ -112,6 +113,7 @@ UI = {
         "source": "fuente",
         "passage": "pasaje",
         "more-passages": "{n} pasaje(s) más",
+        "cites": "cita",
         "inferred": "inferida",
         "inferred-h": "Afirmaciones inferidas ({n})",
         "inferred-lead": "Derivadas por los axiomas de la ontología de las afirmaciones de arriba (la misma "
@@ -355,7 +357,7 @@ def entity_page(
     parts += _statements(iri, statements, lab, by_fact, docs, axioms or Axioms(), lang)
     if by_fact.get(iri):  # the passages stating the entity itself (its names, kinds, summary)
         parts.append(f'<h2 id="own-sources">{esc(ui(lang, "own-sources"))}</h2><ul class="sources">')
-        parts += [f"<li>{_passage_html(p, docs, lang)}</li>" for p in by_fact[iri]]
+        parts += [f"<li>{_passage_html(p, docs, lang, lab)}</li>" for p in by_fact[iri]]
         parts.append("</ul>")
     fmt_links = " · ".join(
         f'<a href="?format={f}">{name}</a>'
@@ -477,13 +479,27 @@ def _passages(iri: URIRef, sources: Answer) -> dict:
     return by_fact
 
 
-def _passage_html(entry: tuple, docs: Mapping[str, Cited], lang: str) -> str:
+def _passage_html(
+    entry: tuple, docs: Mapping[str, Cited], lang: str, lab: render.Labeller | None = None
+) -> str:
     file, quote_text, passage = entry
     doc = docs.get(file)
     cited = doc.cite(lang) if doc is not None else f'<span class="seed">seeds/{esc(file)}</span>'
     href = entity_href(str(passage))
     link = f' · <a href="{esc(href)}">{esc(ui(lang, "passage"))}</a>' if href else ""
-    return f'<blockquote class="quote">{esc(quote_text)}</blockquote><div class="cite">{cited}{link}</div>'
+    html_ = f'<blockquote class="quote">{esc(quote_text)}</blockquote><div class="cite">{cited}{link}</div>'
+    return html_ + (_references_html(passage, lab, lang) if lab is not None else "")
+
+
+def _references_html(passage, lab: render.Labeller, lang: str) -> str:
+    """The references a passage's citation markers point to (lkg:citesReference), by their number."""
+    refs = [(lab.term(r), entity_href(str(r))) for r in lab.graph.objects(passage, LKG.citesReference)]
+    if not refs:
+        return ""
+    refs.sort(key=lambda ref: (int(ref[0].split()[0]) if ref[0].split()[0].isdigit() else 0, ref[0]))
+    items = "".join(f'<li><a href="{esc(href)}">{esc(label)}</a></li>' for label, href in refs)
+    summary = f"{esc(ui(lang, 'cites'))} ({len(refs)})"
+    return f'<details class="cites"><summary>{summary}</summary><ul>{items}</ul></details>'
 
 
 def _derived(rows: list[tuple], axioms: Axioms) -> dict[tuple, tuple[str, URIRef]]:
@@ -539,7 +555,7 @@ def _statements(
             reason = ui(lang, why[0], p=lab.term(why[1]))
             badge = f' <span class="badge inferred" title="{esc(reason)}">{esc(ui(lang, "inferred"))}</span>'
         passages = by_fact.get(v, []) if v != iri and why is None else []
-        shown = [f'<div class="src">{_passage_html(e, docs, lang)}</div>' for e in passages]
+        shown = [f'<div class="src">{_passage_html(e, docs, lang, lab)}</div>' for e in passages]
         src = "".join(shown[:SHOWN_PASSAGES])
         if len(shown) > SHOWN_PASSAGES:  # the rest on demand: a row stays readable
             more = ui(lang, "more-passages", n=len(shown) - SHOWN_PASSAGES)
