@@ -54,6 +54,7 @@ class LKG(DefinedNamespace):
     ExperienceExchange: URIRef
     Fact: URIRef
     FindingsFile: URIRef
+    FindingsReport: URIRef
     FocusArea: URIRef
     Funding: URIRef
     Good: URIRef
@@ -97,6 +98,7 @@ class LKG(DefinedNamespace):
     Sector: URIRef
     SocialProgram: URIRef
     SourceDocument: URIRef
+    ReportPassage: URIRef
     SourcePassage: URIRef
     StandardType: URIRef
     Statement: URIRef
@@ -229,6 +231,9 @@ class LKG(DefinedNamespace):
     roleType: URIRef
     sector: URIRef
     sha256: URIRef
+    page: URIRef
+    reportSha256: URIRef
+    endnote: URIRef
     sharedExperienceOf: URIRef
     source: URIRef
     speaker: URIRef

@@ -215,6 +215,11 @@ def open_pdf(path: Path | str) -> Any:
         head = f.read(1024)
     if b"%PDF-" not in head:
         raise InputError(f"{p}: not a PDF file")
+    with p.open("rb") as f:
+        f.seek(max(0, p.stat().st_size - 2048))
+        tail = f.read()
+    if b"%%EOF" not in tail:
+        raise InputError(f"{p}: the PDF is truncated (no end-of-file marker)")
     try:
         pdf = pdfplumber.open(p)
         _ = pdf.pages

@@ -117,7 +117,10 @@ def _cells(lines: list[Line], bounds: list[tuple[float, float]], vocab: set[str]
 
 
 def _part(page: Page, lines: list[Line]) -> Part:
-    return Part(page.number, "\n".join(line.text for line in lines))
+    """The page's lines from the first of ``lines`` to the last, all of them (a figure's label printed
+    between two lines of a note stays in the quote, which is a part of the page's text)."""
+    first, last = page.lines.index(lines[0]), page.lines.index(lines[-1])
+    return Part(page.number, "\n".join(line.text for line in page.lines[first : last + 1]))
 
 
 def _page_tables(page: Page, vocab: set[str]) -> list[tuple[Table, bool, float]]:
