@@ -410,6 +410,89 @@ def _ratifications(m: Mapper, table: Table, pdf_path: str) -> None:
         m.g.add((obs, LKG.source, m.cite(part)))
         m.g.add((obs, LKG.source, m.cite(table.title_part)))
         m.fact("Table 3")
+        if rat.ratified:  # as the findings mapping does for a "Yes": the country's ratification
+            iri = LKR[f"ratification-{m.cslug}-{inst}-usdol-report"]
+            m.g.add((iri, RDF.type, LKG.Ratification))
+            what = f"{m.country.name}'s ratification of {rat.instrument} (USDOL report {m.year}, Table 3)"
+            m.g.add((iri, RDFS.label, Literal(what, lang="en")))
+            m.g.add((iri, LKG.ratifyingParty, m.country.iri))
+            m.g.add((iri, LKG.ratifiedInstrument, LKR[inst]))
+            m.g.add((iri, LKG.dateNotStated, Literal(True)))
+            m.g.add((iri, LKG.source, m.cite(part)))
+            m.g.add((iri, LKG.source, m.cite(table.title_part)))
+
+
+SECTORS = {
+    "agriculture": "sector-agriculture",
+    "industry": "sector-industry",
+    "services": "sector-services",
+    "categorical worst forms of child labor": "sector-categorical-worst-forms-of-child-labor",
+}
+
+
+def _activities(m: Mapper, table: Table) -> None:
+    """Table 2: one lkg:ChildLaborActivity per row, labelled as printed (its † and ‡ marks kept in the
+    label; which words they mark is not modelled), in the row's sector."""
+    for sector_key, row in _areas(table, SECTORS):
+        text, refs = split_refs(row.cells[1] if len(row.cells) > 1 else "")
+        if sector_key is None or not text:
+            m.summary.unmapped.append(f"Table 2: {row.cells!r}"[:120])
+            continue
+        digest = hashlib.sha256(text.encode()).hexdigest()[:10]
+        iri = LKR[f"activity-{m.cslug}-{digest}-usdol-report"]
+        m.g.add((iri, RDF.type, LKG.ChildLaborActivity))
+        m.g.add((iri, RDFS.label, Literal(text, lang="en")))
+        m.g.add((iri, LKG.inSector, LKR[SECTORS[sector_key]]))
+        m.g.add((iri, LKG.appliesIn, m.country.iri))
+        m.g.add((iri, LKG.reportingYear, _year(m.year)))
+        m.cite_row(iri, row, table, refs)
+        m.fact("Table 2")
+
+
+#: Tables 5, 8, 9 and 10: (class, IRI infix) of the entity each row names.
+NAMED = {5: (LKG.GovernmentAgency, "agency"), 8: (LKG.CoordinatingBody, "body"), 9: (LKG.Policy, "policy")}
+
+
+def _named(m: Mapper, table: Table) -> None:
+    """Tables 5, 8, 9, 10: the agency, coordinating body, policy or program a row names (one entity per
+    country and name as printed, across reports), with the row's role or description."""
+    cls, infix = NAMED.get(table.number, (LKG.SocialProgram, "program"))
+    rows: list[Row] = []
+    for row in table.rows:  # a name printed once over several ruled rows: one row
+        if rows and not row.cells[0].strip() and len(row.cells) == len(rows[-1].cells):
+            last = rows[-1]
+            rows[-1] = Row(
+                last.table,
+                [f"{a} {b}".strip() for a, b in zip(last.cells, row.cells, strict=True)],
+                last.parts + row.parts,
+            )
+        else:
+            rows.append(row)
+    for row in rows:
+        if len(row.cells) < 2:
+            continue
+        name, refs0 = split_refs(row.cells[0])
+        name = _marks(name)[0]
+        text, refs = split_refs(row.cells[1])
+        if not name or not text or _norm(name).startswith("usdol-funded") and table.number != 10:
+            m.summary.unmapped.append(f"Table {table.number}: {row.cells[0][:60]!r}")
+            continue
+        iri = LKR[f"{m.cslug}-{infix}-{slug(name)[:80]}-usdol-report"]
+        m.g.add((iri, RDF.type, cls))
+        m.g.add((iri, RDFS.label, Literal(name, lang="en")))
+        if cls in (LKG.GovernmentAgency, LKG.CoordinatingBody):
+            m.g.add((iri, LKG.jurisdiction, m.country.iri))
+        else:
+            m.g.add((iri, LKG.appliesIn, m.country.iri))
+        m.g.add(
+            (
+                iri,
+                LKG.description,
+                Literal(f"{text} (USDOL report {m.year}, Table {table.number})", lang="en"),
+            )
+        )
+        m.cite_row(iri, row, table, refs0 + refs)
+        m.fact(f"Table {table.number}")
 
 
 def _table3_reader() -> Callable | None:
@@ -485,4 +568,9 @@ def map_report(report: Report, country: str | None = None, year: int | None = No
         _enforcement(m, tables[7], T7_ROWS)
     if 3 in tables:
         _ratifications(m, tables[3], str(report.path))
+    if 2 in tables:
+        _activities(m, tables[2])
+    for number in (5, 8, 9, 10):
+        if number in tables:
+            _named(m, tables[number])
     return m.g, m.summary

@@ -11,7 +11,7 @@ from laborkg.ingest.report_pdf import Line, Page, Report, Rule, join_lines, voca
 
 _TITLE = re.compile(r"^Table (\d{1,2})\. (.+?)(?: Figure \d+\..*)?$", re.IGNORECASE)
 _SOURCE = re.compile(r"^(Source for|Primary completion rate was)")
-_NOTE = re.compile(r"^[†‡*§¶#]+\s*\S")
+_NOTE = re.compile(r"^[†‡*§]+\s*\S")
 _REF_GROUP = re.compile(r"\s*\((\d{1,3}(?:\s?[-–]\s?\d{1,3})?(?:,\s?\d{1,3}(?:\s?[-–]\s?\d{1,3})?)*)\)")
 
 
