@@ -275,3 +275,24 @@ def test_bad_pdfs_exit_2_with_one_line_and_nothing_added(built_store, tmp_path):
         assert message in err, (name, err)
     assert sorted((p.name, p.stat().st_size) for p in store.rglob("*") if p.is_file()) == before
     assert not (tmp_path / "kg.reports").exists() or not any((tmp_path / "kg.reports").iterdir())
+
+
+def test_crosscheck_reports_prints_agreement_and_differences(tmp_path):
+    """The quality command: per report, the share of USDOL's structured values the report gives equal."""
+    _require()
+    from support.findings import FINDINGS, require_findings
+
+    require_findings()
+    (tmp_path / "pdf").mkdir()
+    shutil.copy(REPORTS / "mexico_2021.pdf", tmp_path / "pdf" / "mexico_2021.pdf")
+    code, out, err = run(
+        "crosscheck", "reports", "--from", str(tmp_path / "pdf"), "--findings", str(FINDINGS)
+    )
+    assert code == 0, err
+    row = next(line for line in out.splitlines() if line.startswith("mexico_2021.pdf"))
+    enforcement = re.search(r"\((\d+)/(\d+)\)", row)
+    assert enforcement and int(enforcement.group(2)) >= 20
+    assert int(enforcement.group(1)) / int(enforcement.group(2)) >= 0.95, row
+    code, _out, err = run("crosscheck", "reports", "--from", str(tmp_path), "--findings", str(FINDINGS))
+    assert code == 2
+    assert_one_line_error(err)

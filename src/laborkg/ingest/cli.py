@@ -96,7 +96,8 @@ def _cmd_report(args: argparse.Namespace, out) -> int:
         open_default(args.data, progress=say).close()
         directory = store_dir(input_files(args.data))
     result = add_report(directory, args.pdf, args.country, args.year, progress=say)
-    out.write(f"{result['summary'].line()}\n")
+    if result["summary"] is not None:
+        out.write(f"{result['summary'].line()}\n")
     if result["already"]:
         out.write(f"0 triples added to {directory} (the report is in the store already)\n")
     else:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF, RDFS, XSD
+from rdflib.namespace import QB, RDF, RDFS, XSD
 
 from laborkg.errors import InputError
 from laborkg.ingest.countries import Country, reconcile, slug
@@ -81,6 +81,14 @@ ACTION_AREAS = {
     "coordination": "coordination",
     "government policies": "government-policies",
     "social programs": "social-programs",
+}
+#: As the findings mapping labels the areas (the same label on the same suggested-action node).
+AREA_LABELS = {
+    "legal-framework": "Legal Framework",
+    "enforcement": "Enforcement",
+    "coordination": "Coordination",
+    "government-policies": "Government Policies",
+    "social-programs": "Social Programs",
 }
 _STATES = {"n/a": "N/A", "na": "N/A", "unknown": "Unknown", "unavailable": "Unavailable", "none": "None"}
 
@@ -155,6 +163,17 @@ class Mapper:
             self.g.add((node, LKG.source, self.cite(p, refs)))
         self.g.add((node, LKG.source, self.cite(table.title_part)))
 
+    def dataset(self, obs: URIRef, table: Table) -> None:
+        """``obs`` in the table's qb:DataSet (as seed 002's tables are), made once."""
+        iri = LKR[f"dataset-{self.base}-table-{table.number}"]
+        if (iri, RDF.type, QB.DataSet) not in self.g:
+            self.g.add((iri, RDF.type, QB.DataSet))
+            self.g.add((iri, QB.structure, LKG.StatisticsStructure))
+            label = f"{table.title} ({self.country.name}, reporting year {self.year}, USDOL report)"
+            self.g.add((iri, RDFS.label, Literal(label, lang="en")))
+            self.g.add((iri, LKG.source, self.cite(table.title_part)))
+        self.g.add((obs, QB.dataSet, iri))
+
     def fact(self, key: str) -> None:
         self.summary.facts[key] += 1
 
@@ -226,6 +245,7 @@ def _enforcement(m: Mapper, table: Table, rows: list[tuple[str, str]]) -> None:
                 m.g.remove((obs, None, None))
                 continue
             m.g.add((obs, RDF.type, LKG.Observation))
+            m.dataset(obs, table)
             m.g.add(
                 (obs, RDFS.label, Literal(f"{row.cells[0]}, {y} (Table {table.number}): {text}", lang="en"))
             )
@@ -270,6 +290,7 @@ def _statistics(m: Mapper, table: Table) -> None:
                 m.summary.unmapped.append(f"Table 1: {row.cells[0]!r}: {value!r}")
                 continue
             m.g.add((obs, RDF.type, LKG.Observation))
+            m.dataset(obs, table)
             m.g.add((obs, RDFS.label, Literal(f"{row.cells[0]} (Table 1): {value}", lang="en")))
             m.g.add((obs, LKG.indicator, LKR[f"indicator-{ind}"]))
             m.g.add((obs, LKG.reportingYear, _year(m.year)))
@@ -347,7 +368,7 @@ def _actions(m: Mapper, table: Table) -> None:
             m.summary.unmapped.append(f"Table 11: {row.cells[:2]!r}")
             continue
         area = ACTION_AREAS[area_label]
-        area_label = area_label.title()
+        area_label = AREA_LABELS[area]
         text, refs = split_refs(row.cells[1])
         years = year_span(row.cells[2].replace("–", "–")) or year_span(row.cells[2].replace(" ", ""))
         if not text or not years:
@@ -392,6 +413,7 @@ def _ratifications(m: Mapper, table: Table, pdf_path: str) -> None:
         obs = LKR[f"obs-{m.base}-t3-ratified-{inst}"]
         part = Part(rat.page, rat.quote)
         m.g.add((obs, RDF.type, LKG.Observation))
+        m.dataset(obs, table)
         m.g.add(
             (
                 obs,
@@ -477,7 +499,8 @@ def _named(m: Mapper, table: Table) -> None:
         if not name or not text or _norm(name).startswith("usdol-funded") and table.number != 10:
             m.summary.unmapped.append(f"Table {table.number}: {row.cells[0][:60]!r}")
             continue
-        iri = LKR[f"{m.cslug}-{infix}-{slug(name)[:80]}-usdol-report"]
+        digest = hashlib.sha256(" ".join(name.split()).encode()).hexdigest()[:8]
+        iri = LKR[f"{m.cslug}-{infix}-{slug(name)[:60].strip('-')}-{digest}-usdol-report"]
         m.g.add((iri, RDF.type, cls))
         m.g.add((iri, RDFS.label, Literal(name, lang="en")))
         if cls in (LKG.GovernmentAgency, LKG.CoordinatingBody):
