@@ -113,6 +113,13 @@ def test_tables_1_to_11_are_read_with_their_rows(pdf):
     tables = read_tables(report)
     assert sorted(tables) == list(range(1, 12))
     assert len(tables[4].rows) == 12
+    assert [r.cells[0].split(" (")[0].lower() for r in tables[1].rows] == [
+        "working",
+        "attending school",
+        "combining work and school",
+        "primary completion rate",
+    ]
+    assert "figure" not in tables[1].title.lower()
     for n, keys in ((6, T6_ROWS), (7, T7_ROWS)):
         t = tables[n]
         years = [int(h) for h in t.header[1:]]

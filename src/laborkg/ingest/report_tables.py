@@ -143,9 +143,11 @@ def _page_tables(page: Page, vocab: set[str]) -> list[tuple[Table, bool, float]]
         # a title printed over two lines (Table 1 beside Figure 1): the lines between it and the header
         title_lines = [line for line in body[i:] if line.top < h_top - 0.5]
         title = join_lines(
-            [line.within(x0 - 2, x1 + 2) if line is not title_line else m.group(0) for line in title_lines]
+            [
+                line.within(x0 - 2, x1 + 2) if line is not title_line else m.group(0)[: m.end(2)]
+                for line in title_lines
+            ]
         )
-        title = re.sub(r"(?i)\s*Figure \d+\..*?(?= Education| Ages|$)", "", title)
         head_lines = [line for line in body if h_top - 1 <= line.top < h_bottom]
         table = Table(
             int(m.group(1)),
@@ -162,8 +164,12 @@ def _page_tables(page: Page, vocab: set[str]) -> list[tuple[Table, bool, float]]
             ends = next((j for j, line in enumerate(lines) if _ends_rows(line, table.number)), None)
             if ends is not None:  # the notes under a table without a bottom rule
                 lines, bottom = lines[:ends], lines[ends].top - 0.5
-            if lines:
-                table.rows.append(Row(table.number, _cells(lines, bounds, vocab), [_part(page, lines)]))
+            if table.number == 1 and len(lines) > 1 and all(line.within(*bounds[-1]) for line in lines):
+                groups = [[line] for line in lines]  # Table 1 rows not ruled apart (Brazil 2019)
+            else:
+                groups = [lines] if lines else []
+            for group in groups:
+                table.rows.append(Row(table.number, _cells(group, bounds, vocab), [_part(page, group)]))
             if ends is not None:
                 break
         # rows after the last rule up to the page's end (a table that goes on over the page)
