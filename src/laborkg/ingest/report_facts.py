@@ -232,6 +232,8 @@ def _enforcement(m: Mapper, table: Table, rows: list[tuple[str, str]]) -> None:
     for row in table.rows:
         label = _norm(row.cells[0])
         element = next((el for key, el in rows if key in label), None)
+        if len(label) > 150:  # a paragraph drawn inside the table's frame (Brazil 2018), not a row
+            element = None
         if element is None or len(row.cells) < 1 + len(years):
             m.summary.unmapped.append(f"Table {table.number}: {row.cells[0]!r}")
             continue
@@ -240,6 +242,9 @@ def _enforcement(m: Mapper, table: Table, rows: list[tuple[str, str]]) -> None:
             text, refs = split_refs(cell)
             core, marks = _marks(text)
             obs = LKR[f"obs-{m.base}-{tcode}-{target.target.removeprefix('indicator-')}-{y}"]
+            if (obs, RDF.type, LKG.Observation) in m.g:  # a second row taken for this one (a paragraph)
+                m.summary.unmapped.append(f"Table {table.number}: {row.cells[0][:60]!r} {y}: a second row")
+                continue
             if not core or not _value(m.g, obs, core, target.kind):
                 m.summary.unmapped.append(f"Table {table.number}: {row.cells[0]!r} {y}: {cell!r}")
                 m.g.remove((obs, None, None))
