@@ -417,6 +417,11 @@ def _ratifications(m: Mapper, table: Table, pdf_path: str) -> None:
         target = f"indicator-findings-ratified-{inst}"
         obs = LKR[f"obs-{m.base}-t3-ratified-{inst}"]
         part = Part(rat.page, rat.quote)
+        label = next((t.label for t in MAPPED.values() if t.target == target), "")
+        if label and (LKR[target], RDF.type, LKG.Indicator) not in m.g:  # as the findings mapping defines it
+            m.g.add((LKR[target], RDF.type, LKG.Indicator))
+            m.g.add((LKR[target], RDFS.label, Literal(label, lang="en")))
+            m.g.add((LKR[target], LKG.source, m.cite(part)))
         m.g.add((obs, RDF.type, LKG.Observation))
         m.dataset(obs, table)
         m.g.add(
