@@ -60,6 +60,7 @@ class LKG(DefinedNamespace):
     ExperienceExchange: URIRef
     Fact: URIRef
     FindingsFile: URIRef
+    FindingsReport: URIRef
     FocusArea: URIRef
     Funding: URIRef
     Good: URIRef
@@ -104,6 +105,7 @@ class LKG(DefinedNamespace):
     Sector: URIRef
     SocialProgram: URIRef
     SourceDocument: URIRef
+    ReportPassage: URIRef
     SourcePassage: URIRef
     StandardType: URIRef
     Statement: URIRef
@@ -256,6 +258,9 @@ class LKG(DefinedNamespace):
     sector: URIRef
     severity: URIRef
     sha256: URIRef
+    page: URIRef
+    reportSha256: URIRef
+    endnote: URIRef
     sharedExperienceOf: URIRef
     source: URIRef
     speaker: URIRef

@@ -54,10 +54,62 @@ def add_ingest_parser(sub: argparse._SubParsersAction) -> None:
         "-o", "--output", metavar="FILE.nt", help="write N-Triples (as mapped, not reasoned) instead"
     )
     f.add_argument("--data", nargs="+", metavar="FILE", help="the default store of these inputs")
+    r = which.add_parser(
+        "report",
+        help="a USDOL Findings country report as published (PDF): its tables as facts citing their pages",
+        description="Read a Findings on the Worst Forms of Child Labor country report (PDF), its country "
+        "and year read from the report (or checked against --country/--year), map Tables 1, 3, 4, 6, 7 "
+        "and 11 and the assessment into facts that cite the lines of their page, and add them to the "
+        "default store (or --store DIR) with the store's incremental add; the same PDF twice adds "
+        "nothing. With -o, write N-Triples (not reasoned) instead. A file that is not a readable, "
+        "unencrypted Findings report with text exits 2, data that does not conform exits 1, with the "
+        "store unchanged.",
+        epilog="examples:\n  laborkg ingest report ../shared/reports/pdf/mexico_2021.pdf --store kg/\n"
+        "  laborkg ingest report mexico_2021.pdf --country Mexico --year 2021 -o mexico_2021.nt",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    r.add_argument("pdf", metavar="FILE.pdf", help="the report")
+    r.add_argument("--country", metavar="NAME", help="the country the report must be about")
+    r.add_argument("--year", type=int, metavar="YEAR", help="the reporting year the report must be for")
+    where_r = r.add_mutually_exclusive_group()
+    where_r.add_argument("--store", metavar="DIR", help="the store to add to (default: the default store)")
+    where_r.add_argument("-o", "--output", metavar="FILE.nt", help="write N-Triples (not reasoned) instead")
+    r.add_argument("--data", nargs="+", metavar="FILE", help="the default store of these inputs")
+
+
+def _cmd_report(args: argparse.Namespace, out) -> int:
+    from laborkg.store.report import add_report, write_report
+
+    def say(message: str) -> None:
+        sys.stderr.write(f"laborkg: {message}\n")
+
+    if args.output:
+        n, summary = write_report(args.pdf, args.output, args.country, args.year)
+        out.write(f"{summary.line()}\n{n} triples written to {args.output}\n")
+        return 0
+    if args.store:
+        directory = args.store
+    else:
+        from laborkg.inputs import input_files
+        from laborkg.store.default import open_default, store_dir
+
+        open_default(args.data, progress=say).close()
+        directory = store_dir(input_files(args.data))
+    result = add_report(directory, args.pdf, args.country, args.year, progress=say)
+    if result["summary"] is not None:
+        out.write(f"{result['summary'].line()}\n")
+    if result["already"]:
+        out.write(f"0 triples added to {directory} (the report is in the store already)\n")
+    else:
+        total = result["manifest"]["triples"]
+        out.write(f"{result['triples_added']} triples added to {directory} ({total} in all)\n")
+    return 0
 
 
 def cmd_ingest(args: argparse.Namespace, out) -> int:
     """Run ``laborkg ingest findings``: nothing is written unless every file is read and mapped."""
+    if args.source == "report":
+        return _cmd_report(args, out)
     from laborkg.ingest import findings
 
     def progress(year: int, report: findings.Report) -> None:

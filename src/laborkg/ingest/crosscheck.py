@@ -443,14 +443,17 @@ def compare(
     country: str = COUNTRY,
     year: int = YEAR,
     seed_text: str | None = None,
+    narrative: str | None = None,
 ) -> Comparison:
     """Compare the ``year`` record of ``country`` in ``findings`` (mapped from the XML, or a store's) with
     the facts of ``curated`` that cite the country-year's narrative (:data:`NARRATIVES`). ``seed_text``:
-    the narrative's text (default: read from seeds/), for locating its summary paragraph."""
-    if (country, year) not in NARRATIVES:
+    the narrative's text (default: read from seeds/), for locating its summary paragraph; ``narrative``: the
+    file name of the narrative whose facts are compared (default: the country-year's in NARRATIVES)."""
+    if narrative is None and (country, year) not in NARRATIVES:
         known = ", ".join(f"{c} {y}" for c, y in NARRATIVES)
         raise InputError(f"no curated narrative report for {country} {year} (only {known})")
-    seed_file = NARRATIVES[(country, year)]
+    # ``narrative``: the file name of another narrative (a report PDF read by laborkg ingest report)
+    seed_file = narrative or NARRATIVES[(country, year)]
     iri = reconcile(country).iri
     facts = _fact_classes(curated, findings)
     cur = _Curated(curated, seed_file, facts)

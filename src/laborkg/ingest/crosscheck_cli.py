@@ -84,6 +84,23 @@ def add_crosscheck_parser(sub: argparse._SubParsersAction) -> None:
         "--store DIR FILE.nt)",
     )
 
+    add_reports_parser(which)
+
+
+def add_reports_parser(which: argparse._SubParsersAction) -> None:
+    """Register ``laborkg crosscheck reports``."""
+    r = which.add_parser(
+        "reports",
+        help="each Findings report PDF of a directory against USDOL's structured data of its country-year",
+        description="Read every report PDF of --from (laborkg ingest report's reading) and compare its "
+        "facts with USDOL's Findings XML of the same country and year (--findings): the share of the "
+        "structured values the report gives equal, for the enforcement figures and for all comparable "
+        "values (assessment, statistics, ratifications, legal standards, enforcement, suggested actions), "
+        "and every difference. Reads; writes nothing.",
+    )
+    r.add_argument("--from", dest="directory", required=True, metavar="DIR", help="directory of report PDFs")
+    r.add_argument("--findings", required=True, metavar="DIR", help="directory of the findings XML files")
+
 
 def curated_from_store(directory: str):
     """The curated facts a store holds: every subject citing a passage of a narrative of
@@ -111,6 +128,14 @@ def curated_from_store(directory: str):
 
 def cmd_crosscheck(args: argparse.Namespace, out) -> int:
     """Run ``laborkg crosscheck findings``: exit 0 whether or not values differ."""
+    if args.source == "reports":
+        from laborkg.ingest import report_quality
+
+        def note(message: str) -> None:
+            sys.stderr.write(f"laborkg: {message}\n")
+
+        out.write(report_quality.text(report_quality.measure_all(args.directory, args.findings, note)))
+        return 0
     from laborkg.ingest import crosscheck, findings
     from laborkg.ingest import crosscheck_report as report
 

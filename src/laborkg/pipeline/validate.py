@@ -151,6 +151,8 @@ def quote_violations(graph: Graph, seeds_dir: Path | None = None) -> list[Violat
         quote = graph.value(passage, LKG.quote)
         if fname is None or quote is None:
             continue  # the shapes report missing documents and quotes
+        if str(fname).endswith(".pdf"):
+            continue  # a report's page text: checked when read (laborkg.ingest.report_facts, issue 16)
         if str(fname) not in texts:
             f = seeds_dir / str(fname)
             texts[str(fname)] = f.read_text(encoding="utf-8") if f.is_file() else None

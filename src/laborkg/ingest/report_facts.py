@@ -1,0 +1,609 @@
+"""A Findings report's tables as facts in the model of data/usdol-2022-*.ttl and of the structured
+findings (same country, indicator and standard-type IRIs), every fact citing the lines it was read
+from on their page of the PDF (lkg:ReportPassage: quote, page, document)."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import QB, RDF, RDFS, XSD
+
+from laborkg.errors import InputError
+from laborkg.ingest.countries import Country, reconcile, slug
+from laborkg.ingest.findings import MAPPED
+from laborkg.ingest.findings_more import STANDARD_TYPES, suggested_action_iri, year_span
+from laborkg.ingest.report_pdf import Report
+from laborkg.ingest.report_tables import Part, Row, Table, read_tables, split_refs
+from laborkg.namespace import LKC, LKG, LKR
+
+PASSAGE = "https://w3id.org/laborkg/id/passage/"
+_MARKS = "†‡*§"
+
+#: Table 6 and 7 row labels (lower case; the first key found in the label wins) -> the findings XML
+#: element of the same figure, whose indicator the observation takes.
+T6_ROWS: list[tuple[str, str]] = [
+    ("funding", "Labor_Funding"),
+    ("number of labor inspectors", "Labor_Inspectors"),
+    ("were collected", "Labor_Penalties_Collected"),
+    ("penalties were imposed", "Labor_Penalties_Imposed"),
+    ("assess", "Authorized_Access_Penalties"),
+    ("initial training", "Labor_New_Employee_Training"),
+    ("training on new laws", "Labor_New_Law_Training"),
+    ("refresher", "Labor_Refresher_Courses"),
+    ("number of labor inspections", "Labor_Inspections"),
+    ("worksite", "Labor_Worksite_Inspections"),
+    ("desk review", "Labor_Desk_Review_Inspections"),
+    ("violations found", "Labor_Violations"),
+    ("routine inspections conducted", "Labor_Routine_Inspections_Conducted"),
+    ("routine inspections targeted", "Labor_Routine_Inspections_Targeted"),
+    ("unannounced inspections permitted", "Labor_Unannounced_Inspections_Premitted"),
+    ("unannounced inspections conducted", "Labor_Unannounced_Inspections_Conducted"),
+    ("complaint mechanism", "Labor_Complaint_Mechanism"),
+    ("referral mechanism", "Labor_Referral_Mechanism"),
+]
+T7_ROWS: list[tuple[str, str]] = [
+    ("initial training", "Criminal_New_Employee_Training"),
+    ("training on new laws", "Criminal_New_Law_Training"),
+    ("refresher", "Criminal_Refresher_Courses"),
+    ("number of investigations", "Criminal_Investigations"),
+    ("violations found", "Criminal_Violations"),
+    ("prosecutions initiated", "Criminal_Prosecutions"),
+    ("convictions", "Criminal_Convictions"),
+    ("imposed penalties", "Criminal_Penalties_for_WFCL"),
+    ("referral mechanism", "Criminal_Referral_Mechanism"),
+]
+#: Table 1 row labels -> (indicator, kind) as the findings statistics map them.
+T1_ROWS: list[tuple[str, list[tuple[str, str]]]] = [
+    ("working", [("working-children-percent", "percent"), ("working-children-population", "count")]),
+    ("attending school", [("attending-school", "percent")]),
+    ("combining work and school", [("combining-work-and-school", "percent")]),
+    ("primary completion rate", [("primary-completion-rate", "percent")]),
+]
+#: Table 3 row labels (lower case, first match wins) -> the instrument IRIs of seed 002 and the findings.
+INSTRUMENTS: list[tuple[str, str]] = [
+    ("c. 138", "ilo-c138"),
+    ("c. 182", "ilo-c182"),
+    ("armed conflict", "un-crc-optional-protocol-armed-conflict"),
+    ("sale of children", "un-crc-optional-protocol-sale-of-children"),
+    ("palermo", "palermo-protocol"),
+    ("un crc", "un-crc"),
+]
+ACTION_AREAS = {
+    "legal framework": "legal-framework",
+    "laws": "legal-framework",
+    "enforcement": "enforcement",
+    "coordination": "coordination",
+    "government policies": "government-policies",
+    "social programs": "social-programs",
+}
+#: As the findings mapping labels the areas (the same label on the same suggested-action node).
+AREA_LABELS = {
+    "legal-framework": "Legal Framework",
+    "enforcement": "Enforcement",
+    "coordination": "Coordination",
+    "government-policies": "Government Policies",
+    "social-programs": "Social Programs",
+}
+_STATES = {"n/a": "N/A", "na": "N/A", "unknown": "Unknown", "unavailable": "Unavailable", "none": "None"}
+
+
+@dataclass
+class Summary:
+    """What a report gave: facts (fact nodes) per table, passages cited, rows not mapped."""
+
+    facts: Counter[str] = field(default_factory=Counter)
+    passages: int = 0
+    unmapped: list[str] = field(default_factory=list)
+
+    def line(self) -> str:
+        per = ", ".join(f"{k} {v}" for k, v in sorted(self.facts.items(), key=lambda kv: _order(kv[0])))
+        return f"{sum(self.facts.values())} facts ({per}); {self.passages} passages cited"
+
+
+def _order(key: str) -> tuple[int, str]:
+    m = re.search(r"\d+", key)
+    return (int(m.group()) if m else 0, key)
+
+
+def _year(y: int | str) -> Literal:
+    return Literal(str(y), datatype=XSD.gYear)
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.lower().replace("’", "'").split())
+
+
+class Mapper:
+    """Maps one report into a graph; ``cite(part)`` mints (once) the passage of a part of a page."""
+
+    def __init__(self, report: Report, country: Country, year: int, file_name: str) -> None:
+        self.r = report
+        self.country = country
+        self.year = year
+        self.g = Graph()
+        self.summary = Summary()
+        self.cslug = slug(country.name)
+        self.base = f"usdol-report-{year}-{self.cslug}"
+        self.doc = LKR[f"{self.base}-pdf-{report.sha256[:12]}"]
+        g = self.g
+        g.add((self.doc, RDF.type, LKG.FindingsReport))
+        g.add((self.doc, LKG.fileName, Literal(file_name)))
+        g.add((self.doc, LKG.reportSha256, Literal(report.sha256)))
+        g.add((self.doc, LKG.reportingYear, _year(year)))
+        g.add((self.doc, LKG.about, country.iri))
+        title = (
+            f"USDOL Findings on the Worst Forms of Child Labor: {country.name}, reporting year {year} (PDF)"
+        )
+        g.add((self.doc, RDFS.label, Literal(title, lang="en")))
+        g.add((self.doc, RDFS.comment, Literal("Label given by laborkg, not by the report.", lang="en")))
+
+    def cite(self, part: Part, refs: list[int] | None = None) -> URIRef:
+        key = hashlib.sha256(f"{part.page}\n{part.quote}".encode()).hexdigest()[:16]
+        iri = URIRef(f"{PASSAGE}{self.base}-{self.r.sha256[:12]}-p{part.page}-{key}")
+        if (iri, RDF.type, LKG.ReportPassage) not in self.g:
+            if part.quote not in self.r.page(part.page).text:  # a bug of the table reader, not bad input
+                raise RuntimeError(f"quote not in the text of page {part.page}: {part.quote[:80]!r}")
+            self.g.add((iri, RDF.type, LKG.ReportPassage))
+            self.g.add((iri, LKG.inDocument, self.doc))
+            self.g.add((iri, LKG.quote, Literal(part.quote)))
+            self.g.add((iri, LKG.page, Literal(part.page)))
+            self.summary.passages += 1
+        for n in refs or []:
+            self.g.add((iri, LKG.endnote, Literal(n)))
+        return iri
+
+    def cite_row(self, node: URIRef, row: Row, table: Table, refs: list[int] | None = None) -> None:
+        for p in row.parts:
+            self.g.add((node, LKG.source, self.cite(p, refs)))
+        self.g.add((node, LKG.source, self.cite(table.title_part)))
+
+    def dataset(self, obs: URIRef, table: Table) -> None:
+        """``obs`` in the table's qb:DataSet (as seed 002's tables are), made once."""
+        iri = LKR[f"dataset-{self.base}-table-{table.number}"]
+        if (iri, RDF.type, QB.DataSet) not in self.g:
+            self.g.add((iri, RDF.type, QB.DataSet))
+            self.g.add((iri, QB.structure, LKG.StatisticsStructure))
+            label = f"{table.title} ({self.country.name}, reporting year {self.year}, USDOL report)"
+            self.g.add((iri, RDFS.label, Literal(label, lang="en")))
+            self.g.add((iri, LKG.source, self.cite(table.title_part)))
+        self.g.add((obs, QB.dataSet, iri))
+
+    def fact(self, key: str) -> None:
+        self.summary.facts[key] += 1
+
+
+def _marks(text: str) -> tuple[str, str]:
+    """("29,177", "†") from "29,177†"."""
+    core = text.rstrip(_MARKS + " ")
+    return core, text[len(core) :].replace(" ", "")
+
+
+def _value(g: Graph, obs: URIRef, text: str, kind: str) -> bool:
+    """The cell's value on ``obs`` (number with unit, boolean or state); False if not readable."""
+    t = text.strip()
+    if _norm(t) in _STATES:
+        g.add((obs, LKG.valueNote, Literal(_STATES[_norm(t)])))
+        return True
+    if kind == "boolean":
+        b = {"yes": True, "no": False}.get(_norm(t))
+        if b is None:
+            return False
+        g.add((obs, LKG.booleanValue, Literal(b)))
+        return True
+    m = re.fullmatch(r"(\$)?\s*(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(\s*million)?", t)
+    if not m:
+        return False
+    n = Decimal(m.group(2).replace(",", ""))
+    if m.group(3):
+        n *= 1_000_000
+        g.add((obs, RDFS.comment, Literal(f"written '{t}'; 'million' multiplied out", lang="en")))
+    g.add((obs, LKG.value, Literal(n, datatype=XSD.decimal)))
+    unit = LKC.USD if m.group(1) else LKC["unit-percent" if kind == "percent" else "unit-count"]
+    g.add((obs, LKG.unit, unit))
+    return True
+
+
+def _caveats(m: Mapper, table: Table) -> dict[str, URIRef]:
+    """One lkg:Caveat per marked note under a table (†, ‡, *), citing the note."""
+    out: dict[str, URIRef] = {}
+    for text, part in table.notes:
+        mk = re.match(rf"^([{_MARKS}]+)\s*(.+)$", text)
+        if not mk:
+            continue
+        body, refs = split_refs(mk.group(2))
+        iri = LKR[f"caveat-{m.base}-t{table.number}-{len(out) + 1}"]
+        m.g.add((iri, RDF.type, LKG.Caveat))
+        m.g.add((iri, RDFS.label, Literal(body.rstrip("."), lang="en")))
+        m.g.add((iri, LKG.source, m.cite(part, refs)))
+        out.setdefault(mk.group(1), iri)
+    return out
+
+
+def _enforcement(m: Mapper, table: Table, rows: list[tuple[str, str]]) -> None:
+    years = [int(y.group()) for y in (re.search(r"20\d\d", h) for h in table.header[1:]) if y]
+    caveats = _caveats(m, table)
+    tcode = f"t{table.number}"
+    for row in table.rows:
+        label = _norm(row.cells[0])
+        element = next((el for key, el in rows if key in label), None)
+        if len(label) > 150:  # a paragraph drawn inside the table's frame (Brazil 2018), not a row
+            element = None
+        if element is None or len(row.cells) < 1 + len(years):
+            m.summary.unmapped.append(f"Table {table.number}: {row.cells[0]!r}")
+            continue
+        target = MAPPED["Country/Enforcements/" + element]
+        for y, cell in zip(years, row.cells[1:], strict=False):
+            text, refs = split_refs(cell)
+            core, marks = _marks(text)
+            obs = LKR[f"obs-{m.base}-{tcode}-{target.target.removeprefix('indicator-')}-{y}"]
+            if (obs, RDF.type, LKG.Observation) in m.g:  # a second row taken for this one (a paragraph)
+                m.summary.unmapped.append(f"Table {table.number}: {row.cells[0][:60]!r} {y}: a second row")
+                continue
+            if not core or not _value(m.g, obs, core, target.kind):
+                m.summary.unmapped.append(f"Table {table.number}: {row.cells[0]!r} {y}: {cell!r}")
+                m.g.remove((obs, None, None))
+                continue
+            m.g.add((obs, RDF.type, LKG.Observation))
+            m.dataset(obs, table)
+            m.g.add(
+                (obs, RDFS.label, Literal(f"{row.cells[0]}, {y} (Table {table.number}): {text}", lang="en"))
+            )
+            m.g.add((obs, LKG.indicator, LKR[target.target]))
+            m.g.add((obs, LKG.refYear, _year(y)))
+            m.g.add((obs, LKG.refArea, m.country.iri))
+            _indicator(m, target.target, target.label, row, table)
+            for mark in marks:
+                if mark in caveats:
+                    m.g.add((obs, LKG.caveat, caveats[mark]))
+                    m.g.add((obs, LKG.source, next(m.g.objects(caveats[mark], LKG.source))))
+            m.cite_row(obs, row, table, refs)
+            m.fact(f"Table {table.number}")
+
+
+def _indicator(m: Mapper, target: str, label: str, row: Row, table: Table) -> None:
+    """An indicator the findings mapping defines (not one of seed 002's, which data/ defines)."""
+    if label and (LKR[target], RDF.type, LKG.Indicator) not in m.g:
+        m.g.add((LKR[target], RDF.type, LKG.Indicator))
+        m.g.add((LKR[target], RDFS.label, Literal(label, lang="en")))
+        m.cite_row(LKR[target], row, table)
+
+
+def _statistics(m: Mapper, table: Table) -> None:
+    notes = {("primary" if "primary completion" in _norm(t) else "other"): (t, p) for t, p in table.notes}
+    for row in table.rows:
+        label = _norm(row.cells[0])
+        spec = next((s for key, s in T1_ROWS if label.startswith(key)), None)
+        if spec is None or len(row.cells) < 3:
+            m.summary.unmapped.append(f"Table 1: {row.cells[0]!r}")
+            continue
+        ages = re.fullmatch(r"(\d{1,2}) ?(?:to|-|–) ?(\d{1,2})", row.cells[1].strip())
+        value = row.cells[2].strip()
+        pm = re.fullmatch(r"([\d.]+|\S+)\s*(?:\(\s?(\d{1,3}(?:,\d{3})*)\s?\))?", value)
+        figures = [pm.group(1), pm.group(2)] if pm else [value]
+        note = notes.get("primary" if spec[0][0] == "primary-completion-rate" else "other")
+        for (ind, kind), fig in zip(spec, figures, strict=False):
+            if fig is None:
+                continue
+            obs = LKR[f"obs-{m.base}-t1-{ind}"]
+            if not _value(m.g, obs, fig, kind):
+                m.summary.unmapped.append(f"Table 1: {row.cells[0]!r}: {value!r}")
+                continue
+            m.g.add((obs, RDF.type, LKG.Observation))
+            m.dataset(obs, table)
+            m.g.add((obs, RDFS.label, Literal(f"{row.cells[0]} (Table 1): {value}", lang="en")))
+            m.g.add((obs, LKG.indicator, LKR[f"indicator-{ind}"]))
+            m.g.add((obs, LKG.reportingYear, _year(m.year)))
+            m.g.add((obs, LKG.refArea, m.country.iri))
+            if ages:
+                m.g.add((obs, LKG.ageRange, Literal(f"{ages.group(1)} to {ages.group(2)}")))
+            if note:
+                data_year = re.search(r"Data from (20\d\d)", note[0]) or re.search(
+                    r"(?:19|20)\d\d(?=\D*$)", note[0]
+                )
+                if data_year and "unavailable" not in _norm(note[0]):
+                    m.g.add((obs, LKG.refYear, _year(data_year.group(data_year.lastindex or 0))))
+                m.g.add((obs, LKG.source, m.cite(note[1])))
+            m.cite_row(obs, row, table)
+            m.fact("Table 1")
+
+
+_STANDARD_BY_LABEL = {_norm(label): type_slug for type_slug, label in STANDARD_TYPES.values()}
+
+
+def _standards(m: Mapper, table: Table) -> None:
+    for row in table.rows:
+        if len(row.cells) < 4:
+            continue
+        name, refs0 = split_refs(row.cells[0])
+        name_core, _ = _marks(name)
+        type_slug = _STANDARD_BY_LABEL.get(_norm(name_core))
+        if type_slug is None:
+            m.summary.unmapped.append(f"Table 4: {row.cells[0]!r}")
+            continue
+        meets, _r1 = split_refs(row.cells[1])
+        age_text, _r2 = split_refs(row.cells[2])
+        law, refs = split_refs(row.cells[3])
+        iri = LKR[f"{m.base}-standard-{type_slug}"]
+        age = re.match(r"^(\d{1,2})(?!\d)", age_text.strip())
+        label = f"{m.country.name}: {name_core}" + (f" ({age.group(1)})" if age else "")
+        m.g.add((iri, RDF.type, LKG.LegalStandard))
+        m.g.add((iri, RDFS.label, Literal(f"{label} (USDOL report {m.year})", lang="en")))
+        m.g.add((iri, LKG.standardType, LKR[f"standard-type-{type_slug}"]))
+        m.g.add((iri, LKG.appliesIn, m.country.iri))
+        m.g.add((iri, LKG.reportingYear, _year(m.year)))
+        mb = {"yes": True, "no": False}.get(_norm(_marks(meets)[0]))
+        if mb is not None:
+            m.g.add((iri, LKG.meetsInternationalStandards, Literal(mb)))
+        if age:
+            m.g.add((iri, LKG.minimumAge, Literal(int(age.group(1)))))
+        elif age_text.strip():
+            m.g.add((iri, LKG.valueNote, Literal(age_text.strip())))
+        if law:
+            m.g.add((iri, LKG.description, Literal(f"Legislation: {law}", lang="en")))
+        m.cite_row(iri, row, table, refs0 + refs)
+        m.fact("Table 4")
+
+
+def _areas(table: Table, known: dict[str, str]) -> list[tuple[str | None, Row]]:
+    """Rows with their group label (a label printed over several rows joined; an empty cell carries
+    the group above)."""
+    out: list[tuple[str | None, Row]] = []
+    partial = ""
+    for row in table.rows:
+        cell = row.cells[0].strip()
+        if cell:
+            partial = f"{partial} {cell}".strip() if partial and _norm(partial) not in known else cell
+        key = _norm(_marks(partial)[0])
+        if key not in known:  # a label printed over rows ("Government" / "Policies"): its one completion
+            completions = [k for k in known if k.startswith(key + " ")]
+            key = completions[0] if len(completions) == 1 else key
+        out.append((key if key in known else None, row))
+    return out
+
+
+def _actions(m: Mapper, table: Table) -> None:
+    for area_label, row in _areas(table, ACTION_AREAS):
+        if len(row.cells) < 3 or area_label is None:
+            m.summary.unmapped.append(f"Table 11: {row.cells[:2]!r}")
+            continue
+        area = ACTION_AREAS[area_label]
+        area_label = AREA_LABELS[area]
+        text, refs = split_refs(row.cells[1])
+        years = year_span(row.cells[2].replace("–", "–")) or year_span(row.cells[2].replace(" ", ""))
+        if not text or not years:
+            m.summary.unmapped.append(f"Table 11: {row.cells[1][:40]!r} {row.cells[2]!r}")
+            continue
+        iri = suggested_action_iri(m.country, area, text)
+        short = text if len(text) <= 70 else text[:69].rstrip() + "…"
+        m.g.add((iri, RDF.type, LKG.SuggestedAction))
+        m.g.add(
+            (
+                iri,
+                RDFS.label,
+                Literal(f"Suggested action for {m.country.name} ({area_label}): {short}", lang="en"),
+            )
+        )
+        m.g.add((iri, LKG.actionArea, LKR[f"action-area-{area}"]))
+        m.g.add((iri, LKG.actionText, Literal(text, lang="en")))
+        for y in years:
+            m.g.add((iri, LKG.yearSuggested, _year(y)))
+        m.g.add((iri, LKG.suggestedBy, LKR.usdol))
+        m.g.add((iri, LKG.addressedTo, m.country.iri))
+        m.cite_row(iri, row, table, refs)
+        m.fact("Table 11")
+
+
+def _ratifications(m: Mapper, table: Table, pdf_path: str) -> None:
+    read = _table3_reader()
+    if read is None:
+        m.summary.unmapped.append("Table 3: the check-mark reader (report_table3) is not available")
+        return
+    import pdfplumber
+
+    with pdfplumber.open(pdf_path) as pdf:
+        marks = read(pdf)
+    for rat in marks:
+        inst = next((i for key, i in INSTRUMENTS if key in _norm(rat.instrument)), None)
+        page_text = m.r.page(rat.page).text if 0 < rat.page <= len(m.r.pages) else ""
+        if inst is None or rat.ratified is None or not rat.quote or rat.quote not in page_text:
+            m.summary.unmapped.append(f"Table 3: {rat.instrument!r} ({rat.method}: {rat.ratified})")
+            continue
+        target = f"indicator-findings-ratified-{inst}"
+        obs = LKR[f"obs-{m.base}-t3-ratified-{inst}"]
+        part = Part(rat.page, rat.quote)
+        label = next((t.label for t in MAPPED.values() if t.target == target), "")
+        if label and (LKR[target], RDF.type, LKG.Indicator) not in m.g:  # as the findings mapping defines it
+            m.g.add((LKR[target], RDF.type, LKG.Indicator))
+            m.g.add((LKR[target], RDFS.label, Literal(label, lang="en")))
+            m.g.add((LKR[target], LKG.source, m.cite(part)))
+        m.g.add((obs, RDF.type, LKG.Observation))
+        m.dataset(obs, table)
+        m.g.add(
+            (
+                obs,
+                RDFS.label,
+                Literal(f"{rat.instrument} (Table 3): {'✓' if rat.ratified else '✗'}", lang="en"),
+            )
+        )
+        m.g.add((obs, LKG.indicator, LKR[target]))
+        m.g.add((obs, LKG.refYear, _year(m.year)))
+        m.g.add((obs, LKG.refArea, m.country.iri))
+        m.g.add((obs, LKG.booleanValue, Literal(rat.ratified)))
+        how = (
+            f"The mark was recovered from the page by laborkg ({rat.method}); the extracted text has no mark."
+        )
+        m.g.add((obs, RDFS.comment, Literal(how, lang="en")))
+        m.g.add((obs, LKG.source, m.cite(part)))
+        m.g.add((obs, LKG.source, m.cite(table.title_part)))
+        m.fact("Table 3")
+        if rat.ratified:  # as the findings mapping does for a "Yes": the country's ratification
+            iri = LKR[f"ratification-{m.cslug}-{inst}-usdol-report"]
+            m.g.add((iri, RDF.type, LKG.Ratification))
+            what = f"{m.country.name}'s ratification of {rat.instrument} (USDOL report {m.year}, Table 3)"
+            m.g.add((iri, RDFS.label, Literal(what, lang="en")))
+            m.g.add((iri, LKG.ratifyingParty, m.country.iri))
+            m.g.add((iri, LKG.ratifiedInstrument, LKR[inst]))
+            m.g.add((iri, LKG.dateNotStated, Literal(True)))
+            m.g.add((iri, LKG.source, m.cite(part)))
+            m.g.add((iri, LKG.source, m.cite(table.title_part)))
+
+
+SECTORS = {
+    "agriculture": "sector-agriculture",
+    "industry": "sector-industry",
+    "services": "sector-services",
+    "categorical worst forms of child labor": "sector-categorical-worst-forms-of-child-labor",
+}
+
+
+def _activities(m: Mapper, table: Table) -> None:
+    """Table 2: one lkg:ChildLaborActivity per row, labelled as printed (its † and ‡ marks kept in the
+    label; which words they mark is not modelled), in the row's sector."""
+    for sector_key, row in _areas(table, SECTORS):
+        text, refs = split_refs(row.cells[1] if len(row.cells) > 1 else "")
+        if sector_key is None or not text:
+            m.summary.unmapped.append(f"Table 2: {row.cells!r}"[:120])
+            continue
+        digest = hashlib.sha256(text.encode()).hexdigest()[:10]
+        iri = LKR[f"activity-{m.cslug}-{digest}-usdol-report"]
+        m.g.add((iri, RDF.type, LKG.ChildLaborActivity))
+        m.g.add((iri, RDFS.label, Literal(text, lang="en")))
+        m.g.add((iri, LKG.inSector, LKR[SECTORS[sector_key]]))
+        m.g.add((iri, LKG.appliesIn, m.country.iri))
+        m.g.add((iri, LKG.reportingYear, _year(m.year)))
+        m.cite_row(iri, row, table, refs)
+        m.fact("Table 2")
+
+
+#: Tables 5, 8, 9 and 10: (class, IRI infix) of the entity each row names.
+NAMED = {5: (LKG.GovernmentAgency, "agency"), 8: (LKG.CoordinatingBody, "body"), 9: (LKG.Policy, "policy")}
+
+
+def _named(m: Mapper, table: Table) -> None:
+    """Tables 5, 8, 9, 10: the agency, coordinating body, policy or program a row names (one entity per
+    country and name as printed, across reports), with the row's role or description."""
+    cls, infix = NAMED.get(table.number, (LKG.SocialProgram, "program"))
+    rows: list[Row] = []
+    for row in table.rows:  # a name printed once over several ruled rows: one row
+        if rows and not row.cells[0].strip() and len(row.cells) == len(rows[-1].cells):
+            last = rows[-1]
+            rows[-1] = Row(
+                last.table,
+                [f"{a} {b}".strip() for a, b in zip(last.cells, row.cells, strict=True)],
+                last.parts + row.parts,
+            )
+        else:
+            rows.append(row)
+    for row in rows:
+        if len(row.cells) < 2:
+            continue
+        name, refs0 = split_refs(row.cells[0])
+        name = _marks(name)[0]
+        text, refs = split_refs(row.cells[1])
+        if not name or not text or _norm(name).startswith("usdol-funded") and table.number != 10:
+            m.summary.unmapped.append(f"Table {table.number}: {row.cells[0][:60]!r}")
+            continue
+        digest = hashlib.sha256(" ".join(name.split()).encode()).hexdigest()[:8]
+        iri = LKR[f"{m.cslug}-{infix}-{slug(name)[:60].strip('-')}-{digest}-usdol-report"]
+        m.g.add((iri, RDF.type, cls))
+        m.g.add((iri, RDFS.label, Literal(name, lang="en")))
+        if cls in (LKG.GovernmentAgency, LKG.CoordinatingBody):
+            m.g.add((iri, LKG.jurisdiction, m.country.iri))
+        else:
+            m.g.add((iri, LKG.appliesIn, m.country.iri))
+        m.g.add(
+            (
+                iri,
+                LKG.description,
+                Literal(f"{text} (USDOL report {m.year}, Table {table.number})", lang="en"),
+            )
+        )
+        m.cite_row(iri, row, table, refs0 + refs)
+        m.fact(f"Table {table.number}")
+
+
+def _table3_reader() -> Callable | None:
+    try:
+        from laborkg.ingest import report_table3  # type: ignore[attr-defined,unused-ignore]
+    except ImportError:
+        return None
+    return getattr(report_table3, "read_table3", None)
+
+
+def _assessment(m: Mapper) -> None:
+    """The advancement level (running header) and the summary paragraph of page 1, as a Statement."""
+    r = m.r
+    page = r.page(1)
+    body = page.body()
+    start = next((i for i, line in enumerate(body) if r.opening and line.text == r.opening[1]), None)
+    iri = LKR[f"statement-{m.cslug}-{m.year}-advancement-usdol-report"]
+    m.g.add((iri, RDF.type, LKG.Statement))
+    label = (
+        f"Assessment of {m.country.name}'s efforts to eliminate the worst forms of child labor in {m.year}: "
+        f"{r.level}"
+    )
+    m.g.add((iri, RDFS.label, Literal(f"{label} (USDOL report)", lang="en")))
+    m.g.add((iri, LKG.about, m.country.iri))
+    m.g.add(
+        (iri, LKG.description, Literal(f"Assessment level: {r.level} (reporting year {m.year}).", lang="en"))
+    )
+    m.g.add((iri, LKG.source, m.cite(Part(1, r.level_line[1]))))
+    if start is not None:
+        lines = []
+        for line in body[start:]:
+            if re.match(r"^I\. ", line.text) or _norm(line.text).startswith("table 1"):
+                break
+            lines.append(line)
+        from laborkg.ingest.report_pdf import join_lines, vocabulary
+
+        text = join_lines([line.text for line in lines], vocabulary(r))
+        m.g.add((iri, LKG.statementText, Literal(text, lang="en")))
+        m.g.add((iri, LKG.source, m.cite(Part(1, "\n".join(line.text for line in lines)))))
+    m.fact("assessment")
+
+
+def map_report(report: Report, country: str | None = None, year: int | None = None) -> tuple[Graph, Summary]:
+    """The report's facts; ``country``/``year`` given must agree with what the report says."""
+    if country is not None and reconcile(country).iri != reconcile(report.country).iri:
+        raise InputError(f"{report.path}: the report is about {report.country}, not {country}")
+    if year is not None and year != report.year:
+        raise InputError(f"{report.path}: the report is for reporting year {report.year}, not {year}")
+    try:
+        c = reconcile(report.country)
+    except InputError:
+        raise InputError(
+            f"{report.path}: the report's country {report.country!r} is not a USDOL country"
+        ) from None
+    m = Mapper(report, c, report.year, report.path.name)
+    # the country, as the running header names it (the same IRI as the structured data's)
+    head = report.page(1).lines
+    at = next(i for i, line in enumerate(head) if line.text == report.level_line[1])
+    m.g.add((c.iri, RDF.type, LKG.Country))
+    m.g.add((c.iri, RDFS.label, Literal(c.name, lang="en")))
+    if c.alpha2:
+        m.g.add((c.iri, LKG.iso3166Alpha2, Literal(c.alpha2)))
+        m.g.add((c.iri, LKG.iso3166Alpha3, Literal(c.alpha3)))
+    m.g.add((c.iri, LKG.source, m.cite(Part(1, "\n".join(line.text for line in head[:at])))))
+    tables = read_tables(report)
+    _assessment(m)
+    for number, fn in ((1, _statistics), (4, _standards), (11, _actions)):
+        if number in tables:
+            fn(m, tables[number])
+    if 6 in tables:
+        _enforcement(m, tables[6], T6_ROWS)
+    if 7 in tables:
+        _enforcement(m, tables[7], T7_ROWS)
+    if 3 in tables:
+        _ratifications(m, tables[3], str(report.path))
+    if 2 in tables:
+        _activities(m, tables[2])
+    for number in (5, 8, 9, 10):
+        if number in tables:
+            _named(m, tables[number])
+    return m.g, m.summary
