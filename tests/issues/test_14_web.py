@@ -214,3 +214,15 @@ def _interface_text(doc) -> str:
         *doc.find_all("ul", "explore"),
     ]
     return " ".join(text(p) for p in parts)
+
+
+def test_error_page_in_spanish_when_spanish_is_chosen(port):
+    """Error pages were English whatever the language chosen; the detail stays English, marked so."""
+    status, _, body = get(port, "/id/no-such-entity?labels=es")
+    assert status == 404
+    doc = markup.parse(body)
+    assert one(doc, "html")["lang"] == "es"
+    assert text(one(doc, "h1")) == "404 No encontrado"
+    assert one(one(doc, "p", "error"), "span")["lang"] == "en"
+    english = get(port, "/id/no-such-entity")
+    assert english[0] == 404 and 'lang="en"' in english[2] and "No encontrado" not in english[2]

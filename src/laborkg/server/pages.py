@@ -195,7 +195,33 @@ def shell(
     )
 
 
-def error_page(status: int, code: str, message: str) -> str:
+ERROR_TITLES_ES = {
+    400: "Solicitud incorrecta",
+    403: "Prohibido",
+    404: "No encontrado",
+    405: "Método no permitido",
+    406: "Formato no disponible",
+    408: "Tiempo de espera agotado",
+    413: "Respuesta demasiado grande",
+    414: "Dirección demasiado larga",
+    415: "Tipo de contenido no admitido",
+    421: "Servidor equivocado",
+    429: "Demasiadas solicitudes",
+    500: "Error interno",
+    503: "Servicio no disponible",
+    504: "La consulta tardó demasiado",
+}
+"""Headings of error pages in Spanish; the one-line detail stays in English (marked ``lang="en"``)."""
+
+
+def error_page(status: int, code: str, message: str, lang: str = "en") -> str:
+    if lang == "es":
+        title = ERROR_TITLES_ES.get(status, "Error")
+        body = (
+            f'<h1>{status} {esc(title)}</h1><p class="error"><code>{esc(code)}</code>: '
+            f'<span lang="en">{esc(message)}</span></p>'
+        )
+        return shell(f"{status} {title}", body, lang="es")
     return shell(f"{status} {code}", f'<h1>{status} {esc(code)}</h1><p class="error">{esc(message)}</p>')
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler
 from typing import Protocol
+from urllib.parse import parse_qs, urlsplit
 
 from laborkg.server.limits import Limits
 from laborkg.server.pages import error_page
@@ -280,9 +281,14 @@ class Transport(BaseHTTPRequestHandler):
         if exc.status in (403, 413):
             self.server.counters.add("refused")
         if wants_html(self.headers.get("Accept")):
-            body = error_page(exc.status, exc.code, exc.message)
+            body = error_page(exc.status, exc.code, exc.message, self._page_lang())
             return Response(exc.status, body.encode(), HTML, dict(exc.headers))
         return Response(exc.status, json_error(exc.status, exc.code, exc.message), JSON, dict(exc.headers))
+
+    def _page_lang(self) -> str:
+        """The interface language the request chose (``labels=es``), for an error page."""
+        query = urlsplit(self.path).query if isinstance(self.path, str) else ""
+        return "es" if "es" in parse_qs(query).get("labels", []) else "en"
 
     def do_GET(self) -> None:  # noqa: N802 - http.server's naming
         self._dispatch("GET")
