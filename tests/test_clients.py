@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 from rdflib import Graph, URIRef
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
+from support.server import base_url, running
 
 from laborkg.backends.oxigraph import open_store
-from laborkg.server.app import make_server
 from laborkg.server.limits import Limits
 
 STPS = URIRef("https://w3id.org/laborkg/id/stps")
@@ -17,13 +15,8 @@ STPS = URIRef("https://w3id.org/laborkg/id/stps")
 
 @pytest.fixture(scope="module")
 def endpoint(built_store):
-    server = make_server(open_store(built_store), Limits(timeout=20, max_concurrent=2))
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/sparql"
-    server.shutdown()
-    server.server_close()
-    thread.join(10)
+    with running(open_store(built_store), Limits(timeout=20, max_concurrent=2)) as server:
+        yield base_url(server) + "/sparql"
 
 
 def test_rdflib_sparqlstore_selects_and_asks(endpoint):

@@ -9,19 +9,18 @@ sets); the goldens are regenerated with ``python tests/support/golden.py --findi
 from __future__ import annotations
 
 import json
-import threading
 
 import pytest
 from rdflib import Graph
 from support.compare import comparable
 from support.findings import require_findings
 from support.golden import FINDINGS_CASES, FINDINGS_GOLDEN, compute_on_store, example_params
+from support.server import base_url, running
 
 from laborkg.backends.oxigraph import OxigraphStore, dump, open_store
 from laborkg.backends.rdflib import RdflibStore
 from laborkg.backends.remote import EndpointStore
 from laborkg.query import catalogue as queries
-from laborkg.server.app import make_server
 from laborkg.server.limits import Limits
 
 require_findings()
@@ -76,13 +75,8 @@ def reference(dumped):
 @pytest.fixture(scope="module")
 def http(findings_store):
     """``laborkg serve`` on the findings store, queried through the SPARQL protocol (terms written in)."""
-    server = make_server(open_store(findings_store), Limits(timeout=60, max_concurrent=1))
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
-    thread.start()
-    yield EndpointStore(f"http://127.0.0.1:{server.server_address[1]}/sparql", None)
-    server.shutdown()
-    server.server_close()
-    thread.join(10)
+    with running(open_store(findings_store), Limits(timeout=60, max_concurrent=1)) as server:
+        yield EndpointStore(base_url(server) + "/sparql", None)
 
 
 def test_every_findings_golden_has_a_case_and_a_query():

@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import http.client
 import io
-import threading
 import urllib.parse
 
 import pytest
 from rdflib import Graph
+from support.server import running
 
 from laborkg.backends.oxigraph import open_store
 from laborkg.cli import main
 from laborkg.errors import QueryError
 from laborkg.query.engine import execute
-from laborkg.server.app import make_server
 from laborkg.server.limits import Limits
 
 # Each text hides a SERVICE to {url} (the canary) from a reader that ends "#" comments only at LF, or
@@ -54,13 +53,8 @@ def store(store_dir):
 
 @pytest.fixture(scope="module")
 def store_server(store_dir):
-    server = make_server(open_store(store_dir), Limits(timeout=20, max_concurrent=2))
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
-    thread.start()
-    yield server
-    server.shutdown()
-    server.server_close()
-    thread.join(10)
+    with running(open_store(store_dir), Limits(timeout=20, max_concurrent=2)) as server:
+        yield server
 
 
 def _post(server, query: str) -> tuple[int, bytes]:

@@ -150,18 +150,13 @@ def test_the_cli_table_prints_bounds_as_bounds():
 
 @pytest.fixture(scope="module")
 def served(built_store):
-    import threading
+    from support.server import base_url, running
 
     from laborkg.backends.oxigraph import OxigraphStore
-    from laborkg.server.app import make_server
     from laborkg.server.limits import Limits
 
-    server = make_server(OxigraphStore(built_store), Limits(timeout=60, max_concurrent=1))
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with running(OxigraphStore(built_store), Limits(timeout=60, max_concurrent=1)) as server:
+        yield base_url(server)
 
 
 def test_the_web_table_prints_bounds_as_bounds(served):

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import threading
-
 import pytest
+from support.server import base_url, running
 
 from laborkg.backends.oxigraph import OxigraphStore
 from laborkg.backends.rdflib import RdflibStore
 from laborkg.backends.remote import EndpointStore
-from laborkg.server.app import make_server
 from laborkg.server.limits import Limits
 
 # Every organisation with its acronyms: 25 of 59 have one, so ?acronym is unbound in some solutions.
@@ -34,13 +32,9 @@ def _answer(store) -> dict[str, tuple]:
 def backends(kg, built_store):
     memory = OxigraphStore.in_memory(kg.serialize(format="nt", encoding="utf-8"))
     disk = OxigraphStore(built_store)
-    server = make_server(OxigraphStore(built_store), Limits(timeout=60, max_concurrent=1))
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
-    thread.start()
-    endpoint = EndpointStore(f"http://127.0.0.1:{server.server_address[1]}/sparql", None)
-    yield {"rdflib": RdflibStore(kg), "in-memory": memory, "store": disk, "endpoint": endpoint}
-    server.shutdown()
-    server.server_close()
+    with running(OxigraphStore(built_store), Limits(timeout=60, max_concurrent=1)) as server:
+        endpoint = EndpointStore(base_url(server) + "/sparql", None)
+        yield {"rdflib": RdflibStore(kg), "in-memory": memory, "store": disk, "endpoint": endpoint}
     memory.close()
     disk.close()
 

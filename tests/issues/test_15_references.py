@@ -6,17 +6,15 @@ import http.client
 import re
 import subprocess
 import sys
-import threading
 
 from rdflib import URIRef
 from rdflib.namespace import DCTERMS, RDF
 from support import markup
+from support.server import running
 
 from laborkg import api, paths
 from laborkg.backends.oxigraph import open_store
 from laborkg.namespace import LKG, LKR
-from laborkg.server.app import make_server
-from laborkg.server.limits import Limits
 
 SEED = paths.SEEDS_DIR / "002_050c8baefa641c9c.txt"
 SCRIPT = paths.ROOT / "scripts" / "usdol_references.py"
@@ -133,18 +131,14 @@ def test_evidence_answers_what_usdol_cites_for_a_figure(built_store):
 
 def test_an_entity_page_shows_the_references_its_passages_cite(built_store):
     store = open_store(built_store)
-    srv = make_server(store, Limits())
-    thread = threading.Thread(target=srv.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
-    thread.start()
     try:
-        conn = http.client.HTTPConnection("127.0.0.1", srv.server_address[1], timeout=90)
-        conn.request("GET", "/id/obs-federal-labor-inspectors-2022", headers={"Accept": "text/html"})
-        resp = conn.getresponse()
-        status, body = resp.status, resp.read().decode()
-        conn.close()
+        with running(store) as srv:
+            conn = http.client.HTTPConnection("127.0.0.1", srv.server_address[1], timeout=90)
+            conn.request("GET", "/id/obs-federal-labor-inspectors-2022", headers={"Accept": "text/html"})
+            resp = conn.getresponse()
+            status, body = resp.status, resp.read().decode()
+            conn.close()
     finally:
-        srv.shutdown()
-        srv.server_close()
         store.close()
     assert status == 200
     cites = markup.parse(body).find_all("details", "cites")

@@ -60,15 +60,7 @@ ENTITY_OFFERS = {
     N3: "n3",
     JSON: "json-ld",
 }
-DOCUMENT_OFFERS = {
-    TURTLE: "turtle",
-    JSONLD: "json-ld",
-    NTRIPLES: "nt",
-    RDFXML: "xml",
-    N3: "n3",
-    "application/x-turtle": "turtle",
-    JSON: "json-ld",
-}
+DOCUMENT_OFFERS = {media: name for media, name in GRAPH_OFFERS.items() if name != "html"}
 """What the service description and the ontology document offer (no HTML of their own)."""
 CATALOGUE_OFFERS = {JSON: "json", HTML: "html"}
 FORMAT_NAMES = {
