@@ -29,12 +29,12 @@ from laborkg.pipeline.shacl_components import (
     QualifiedConstraint,
     RangeConstraint,
     Shape,
-    SparqlSelectConstraint,
     UniqueLangConstraint,
     Vars,
     label,
 )
 from laborkg.pipeline.shacl_literals import UnsupportedShape, sparql_term
+from laborkg.pipeline.shacl_select import SparqlSelectConstraint
 from laborkg.pipeline.validate import Violation, violation_key
 
 _TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
