@@ -202,9 +202,7 @@ def test_ingest_help_lists_its_options():
 def mirror(tmp_path, monkeypatch):
     """A local HTTP server laid out like USDOL's repository (raw files by commit), holding the 2022 file
     and a damaged 2021 file; ``$LABORKG_FINDINGS_URL`` points at it."""
-    import threading
-    from functools import partial
-    from http.server import HTTPServer, SimpleHTTPRequestHandler
+    from support.server import static_files
 
     from laborkg.ingest.download import PUBLISHED
 
@@ -214,17 +212,9 @@ def mirror(tmp_path, monkeypatch):
         where = root / commit / "app" / "src" / "main" / "assets"
         where.mkdir(parents=True)
         (where / name).write_bytes(data)
-
-    class Quiet(SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-    server = HTTPServer(("127.0.0.1", 0), partial(Quiet, directory=str(root)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    monkeypatch.setenv("LABORKG_FINDINGS_URL", f"http://127.0.0.1:{server.server_port}")
-    yield root
-    server.shutdown()
-    server.server_close()
+    with static_files(root) as url:
+        monkeypatch.setenv("LABORKG_FINDINGS_URL", url)
+        yield root
 
 
 def test_without_from_the_files_are_downloaded_and_checked(mirror, tmp_path, capsys):

@@ -27,3 +27,25 @@ def running(store, limits: Limits | None = None) -> Iterator:
 
 def base_url(server) -> str:
     return f"http://127.0.0.1:{server.server_address[1]}"
+
+
+@contextmanager
+def static_files(root) -> Iterator[str]:
+    """A plain HTTP server of the files under ``root`` (a stand-in for a public repository's raw
+    addresses) while the block runs; yields its base URL."""
+    from functools import partial
+    from http.server import HTTPServer, SimpleHTTPRequestHandler
+
+    class Quiet(SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), partial(Quiet, directory=str(root)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(10)

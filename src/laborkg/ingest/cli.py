@@ -6,6 +6,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from laborkg.errors import InputError
+
 
 def add_ingest_parser(sub: argparse._SubParsersAction) -> None:
     """Register ``laborkg ingest findings`` on the CLI's subparsers."""
@@ -63,12 +65,22 @@ def add_ingest_parser(sub: argparse._SubParsersAction) -> None:
         "default store (or --store DIR) with the store's incremental add; the same PDF twice adds "
         "nothing. With -o, write N-Triples (not reasoned) instead. A file that is not a readable, "
         "unencrypted Findings report with text exits 2, data that does not conform exits 1, with the "
-        "store unchanged.",
+        "store unchanged. With --fetch instead of FILE.pdf, the report of --country and --year is "
+        "downloaded from USDOL's public repository (USDepartmentofLabor/Child-Labor, 2018-2021) into the "
+        "cache and kept only if its SHA-256 is the known one (or --sha256's), else it exits 2 with "
+        "nothing kept.",
         epilog="examples:\n  laborkg ingest report ../shared/reports/pdf/mexico_2021.pdf --store kg/\n"
-        "  laborkg ingest report mexico_2021.pdf --country Mexico --year 2021 -o mexico_2021.nt",
+        "  laborkg ingest report mexico_2021.pdf --country Mexico --year 2021 -o mexico_2021.nt\n"
+        "  laborkg ingest report --fetch --country Brazil --year 2020 --store kg/",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    r.add_argument("pdf", metavar="FILE.pdf", help="the report")
+    r.add_argument("pdf", metavar="FILE.pdf", nargs="?", help="the report (or --fetch)")
+    r.add_argument(
+        "--fetch",
+        action="store_true",
+        help="download the report of --country and --year from USDOL's public repository (SHA-256 checked)",
+    )
+    r.add_argument("--sha256", metavar="HEX", help="with --fetch: the SHA-256 the download must have")
     r.add_argument("--country", metavar="NAME", help="the country the report must be about")
     r.add_argument("--year", type=int, metavar="YEAR", help="the reporting year the report must be for")
     where_r = r.add_mutually_exclusive_group()
@@ -83,6 +95,16 @@ def _cmd_report(args: argparse.Namespace, out) -> int:
     def say(message: str) -> None:
         sys.stderr.write(f"laborkg: {message}\n")
 
+    if args.fetch:
+        from laborkg.ingest.report_download import fetch_report
+
+        if args.pdf or not (args.country and args.year):
+            raise InputError("--fetch takes --country and --year, and no FILE.pdf")
+        args.pdf = fetch_report(args.country, args.year, args.sha256, progress=say)
+    elif not args.pdf:
+        raise InputError("give the report, FILE.pdf, or --fetch with --country and --year")
+    elif args.sha256:
+        raise InputError("--sha256 goes with --fetch")
     if args.output:
         n, summary = write_report(args.pdf, args.output, args.country, args.year)
         out.write(f"{summary.line()}\n{n} triples written to {args.output}\n")

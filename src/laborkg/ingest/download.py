@@ -61,23 +61,32 @@ def fetch(
         target = directory / file_name(year)
         if target.is_file() and hashlib.sha256(target.read_bytes()).hexdigest() == KNOWN_SHA256[year]:
             continue
-        address = url(year)
-        if progress:
-            progress(f"downloading {address}")
-        try:
-            with urllib.request.urlopen(address, timeout=timeout) as response:  # noqa: S310 (https or a test's)
-                data = response.read(MAX_BYTES + 1)
-        except (urllib.error.URLError, OSError, ValueError) as exc:
-            reason = getattr(exc, "reason", exc)
-            raise InputError(f"cannot download {address}: {reason}") from None
-        if len(data) > MAX_BYTES:
-            raise InputError(f"{address}: larger than {MAX_BYTES} bytes; refused")
-        got = hashlib.sha256(data).hexdigest()
-        if got != KNOWN_SHA256[year]:
-            raise InputError(
-                f"{address}: SHA-256 {got} is not the known {KNOWN_SHA256[year]} of reporting year {year}; "
-                "refused (nothing kept)"
-            )
-        directory.mkdir(parents=True, exist_ok=True)
-        write_atomic(target, data)
+        save_checked(url(year), KNOWN_SHA256[year], target, progress, timeout, f"the known SHA-256 of {year}")
     return directory
+
+
+def save_checked(
+    address: str,
+    sha256: str,
+    target: Path,
+    progress: Callable[[str], None] | None = None,
+    timeout: float = 60.0,
+    which: str = "the expected SHA-256",
+) -> None:
+    """Download ``address`` into ``target`` (atomically) if its bytes have ``sha256`` (``which`` names
+    it in the error); else InputError, and nothing is kept."""
+    if progress:
+        progress(f"downloading {address}")
+    try:
+        with urllib.request.urlopen(address, timeout=timeout) as response:  # noqa: S310 (https or a test's)
+            data = response.read(MAX_BYTES + 1)
+    except (urllib.error.URLError, OSError, ValueError) as exc:
+        reason = getattr(exc, "reason", exc)
+        raise InputError(f"cannot download {address}: {reason}") from None
+    if len(data) > MAX_BYTES:
+        raise InputError(f"{address}: larger than {MAX_BYTES} bytes; refused")
+    got = hashlib.sha256(data).hexdigest()
+    if got != sha256:
+        raise InputError(f"{address}: SHA-256 {got} is not {which}, {sha256}; refused (nothing kept)")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(target, data)
