@@ -85,6 +85,7 @@ def add_crosscheck_parser(sub: argparse._SubParsersAction) -> None:
     )
 
     add_reports_parser(which)
+    add_seed_tables_parser(which)
 
 
 def add_reports_parser(which: argparse._SubParsersAction) -> None:
@@ -100,6 +101,22 @@ def add_reports_parser(which: argparse._SubParsersAction) -> None:
     )
     r.add_argument("--from", dest="directory", required=True, metavar="DIR", help="directory of report PDFs")
     r.add_argument("--findings", required=True, metavar="DIR", help="directory of the findings XML files")
+
+
+def add_seed_tables_parser(which: argparse._SubParsersAction) -> None:
+    """Register ``laborkg crosscheck seed-tables``."""
+    t = which.add_parser(
+        "seed-tables",
+        help="recall and precision of the table facts parsed from seed 002's text against the curated "
+        "data/usdol-2022-*.ttl",
+        description="Read the tables of seed 002 (USDOL's Mexico 2022 report as text; laborkg ingest "
+        "report's mapping) and compare the facts with those curated by hand from the same tables "
+        "(data/usdol-2022-*.ttl): recall and precision per table and overall, every curated fact missed, "
+        "every parsed fact unmatched (units: docs/reports.md). Reads; writes nothing.",
+    )
+    t.add_argument("--seed", metavar="FILE", help="the seed's text (default: seeds/002_*.txt)")
+    t.add_argument("--curated", metavar="DIR", help="directory of the curated data (default: data/)")
+    t.add_argument("--format", choices=("text", "json"), default="text", help="text (default) or json")
 
 
 def curated_from_store(directory: str):
@@ -128,6 +145,20 @@ def curated_from_store(directory: str):
 
 def cmd_crosscheck(args: argparse.Namespace, out) -> int:
     """Run ``laborkg crosscheck findings``: exit 0 whether or not values differ."""
+    if args.source == "seed-tables":
+        import json
+
+        from laborkg.ingest import seed_quality
+        from laborkg.paths import DATA_DIR, SEEDS_DIR
+
+        seed = args.seed or str(SEEDS_DIR / seed_quality.SEED)
+        q = seed_quality.measure(seed, seed_quality.curated_graph(args.curated or DATA_DIR))
+        out.write(
+            json.dumps(seed_quality.as_dict(q), indent=2) + "\n"
+            if args.format == "json"
+            else seed_quality.text(q)
+        )
+        return 0
     if args.source == "reports":
         from laborkg.ingest import report_quality
 

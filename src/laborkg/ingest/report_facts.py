@@ -147,7 +147,7 @@ class Mapper:
         key = hashlib.sha256(f"{part.page}\n{part.quote}".encode()).hexdigest()[:16]
         iri = URIRef(f"{PASSAGE}{self.base}-{self.r.sha256[:12]}-p{part.page}-{key}")
         if (iri, RDF.type, LKG.ReportPassage) not in self.g:
-            if part.quote not in self.r.page(part.page).text:  # a bug of the table reader, not bad input
+            if not self.verbatim(part):  # a bug of the table reader, not bad input
                 raise RuntimeError(f"quote not in the text of page {part.page}: {part.quote[:80]!r}")
             self.g.add((iri, RDF.type, LKG.ReportPassage))
             self.g.add((iri, LKG.inDocument, self.doc))
@@ -157,6 +157,10 @@ class Mapper:
         for n in refs or []:
             self.g.add((iri, LKG.endnote, Literal(n)))
         return iri
+
+    def verbatim(self, part: Part) -> bool:
+        """Whether ``part``'s quote is in the text of its page."""
+        return 0 < part.page <= len(self.r.pages) and part.quote in self.r.page(part.page).text
 
     def cite_row(self, node: URIRef, row: Row, table: Table, refs: list[int] | None = None) -> None:
         for p in row.parts:
@@ -304,7 +308,8 @@ def _statistics(m: Mapper, table: Table) -> None:
                 m.g.add((obs, LKG.ageRange, Literal(f"{ages.group(1)} to {ages.group(2)}")))
             if note:
                 data_year = re.search(r"Data from (20\d\d)", note[0]) or re.search(
-                    r"(?:19|20)\d\d(?=\D*$)", note[0]
+                    r"(?:19|20)\d\d(?=\D*$)",
+                    split_refs(note[0])[0],  # "…, 2019. (10)": 2019
                 )
                 if data_year and "unavailable" not in _norm(note[0]):
                     m.g.add((obs, LKG.refYear, _year(data_year.group(data_year.lastindex or 0))))
@@ -399,24 +404,29 @@ def _actions(m: Mapper, table: Table) -> None:
         m.fact("Table 11")
 
 
-def _ratifications(m: Mapper, table: Table, pdf_path: str) -> None:
+def _pdf_marks(m: Mapper, pdf_path: str) -> list | None:
+    """Table 3's marks as report_table3 recovers them from the PDF (None if it is not available)."""
     read = _table3_reader()
     if read is None:
         m.summary.unmapped.append("Table 3: the check-mark reader (report_table3) is not available")
-        return
+        return None
     import pdfplumber
 
     with pdfplumber.open(pdf_path) as pdf:
-        marks = read(pdf)
+        return list(read(pdf))
+
+
+def _ratifications(m: Mapper, table: Table, marks: list) -> None:
+    """Table 3: ``marks`` are report_table3.Ratification records (instrument, ratified, page, quote,
+    method), from the PDF's drawing or from a text's mark characters."""
     for rat in marks:
         inst = next((i for key, i in INSTRUMENTS if key in _norm(rat.instrument)), None)
-        page_text = m.r.page(rat.page).text if 0 < rat.page <= len(m.r.pages) else ""
-        if inst is None or rat.ratified is None or not rat.quote or rat.quote not in page_text:
+        part = Part(rat.page, rat.quote)
+        if inst is None or rat.ratified is None or not rat.quote or not m.verbatim(part):
             m.summary.unmapped.append(f"Table 3: {rat.instrument!r} ({rat.method}: {rat.ratified})")
             continue
         target = f"indicator-findings-ratified-{inst}"
         obs = LKR[f"obs-{m.base}-t3-ratified-{inst}"]
-        part = Part(rat.page, rat.quote)
         label = next((t.label for t in MAPPED.values() if t.target == target), "")
         if label and (LKR[target], RDF.type, LKG.Indicator) not in m.g:  # as the findings mapping defines it
             m.g.add((LKR[target], RDF.type, LKG.Indicator))
@@ -437,6 +447,8 @@ def _ratifications(m: Mapper, table: Table, pdf_path: str) -> None:
         m.g.add((obs, LKG.booleanValue, Literal(rat.ratified)))
         how = (
             f"The mark was recovered from the page by laborkg ({rat.method}); the extracted text has no mark."
+            if rat.method != "text"
+            else f"The mark is the text's own character, read from the table's line: {rat.quote!r}."
         )
         m.g.add((obs, RDFS.comment, Literal(how, lang="en")))
         m.g.add((obs, LKG.source, m.cite(part)))
@@ -592,6 +604,13 @@ def map_report(report: Report, country: str | None = None, year: int | None = No
     m.g.add((c.iri, LKG.source, m.cite(Part(1, "\n".join(line.text for line in head[:at])))))
     tables = read_tables(report)
     _assessment(m)
+    marks = _pdf_marks(m, str(report.path)) if 3 in tables else None
+    map_tables(m, tables, marks)
+    return m.g, m.summary
+
+
+def map_tables(m: Mapper, tables: dict[int, Table], marks: list | None) -> None:
+    """Tables 1-11 (those given) into ``m``'s graph; ``marks`` are Table 3's (None: not read)."""
     for number, fn in ((1, _statistics), (4, _standards), (11, _actions)):
         if number in tables:
             fn(m, tables[number])
@@ -599,11 +618,10 @@ def map_report(report: Report, country: str | None = None, year: int | None = No
         _enforcement(m, tables[6], T6_ROWS)
     if 7 in tables:
         _enforcement(m, tables[7], T7_ROWS)
-    if 3 in tables:
-        _ratifications(m, tables[3], str(report.path))
+    if 3 in tables and marks is not None:
+        _ratifications(m, tables[3], marks)
     if 2 in tables:
         _activities(m, tables[2])
     for number in (5, 8, 9, 10):
         if number in tables:
             _named(m, tables[number])
-    return m.g, m.summary
