@@ -15,7 +15,7 @@ from laborkg.query.catalogue import check_iri
 from laborkg.query.engine import DEFAULT_TIMEOUT, Answer, prepare
 
 _LABEL_PROPERTIES = (RDFS.label, LKG.acronym, SKOS.notation)
-_PASSAGE_PROPERTIES = (LKG.inDocument, LKG.quote, LKG.elementPath, LKG.citesReference)
+_PASSAGE_PROPERTIES = (LKG.inDocument, LKG.quote, LKG.elementPath, LKG.citesReference, LKG.page)
 
 
 @dataclass(frozen=True)

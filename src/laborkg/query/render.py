@@ -301,8 +301,11 @@ def table(answer, graph: Graph, lang: str = "en", width: int | None = None) -> s
             fname = graph.value(doc, LKG.fileName) if doc is not None else None
             quote = graph.value(ref, LKG.quote)
             path = graph.value(ref, LKG.elementPath)
+            page = graph.value(ref, LKG.page)
             if fname and path is not None:  # a value of a USDOL findings file: file and element path
                 head = f"[{n}] {fname}, {path}: "
+            elif fname and page is not None:  # a passage of a report PDF: file and page
+                head = f"[{n}] {fname}, page {page}: "
             else:
                 head = f"[{n}] seeds/{fname}: " if fname else f"[{n}] "
             body = f"“{quote}”" if quote is not None else str(ref)

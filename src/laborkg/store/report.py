@@ -1,5 +1,6 @@
 """Add a Findings country report (PDF) to a store: its facts written once as N-Triples beside the store
-(the store's inputs must stay on disk) and added with the store's incremental add."""
+(the store's inputs must stay on disk), with the lkg:conflictsWith links of their differences from the
+structured findings of the same country-year the store holds, and added with the store's incremental add."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from laborkg.ingest.report_facts import map_report
-from laborkg.ingest.report_pdf import read_report, sha256_of
+from laborkg.ingest.report_pdf import Report, read_report, sha256_of
 from laborkg.progress import say
 from laborkg.store.layout import read_manifest
 
@@ -39,6 +40,11 @@ def add_report(
     report = read_report(pdf)
     say(progress, f"report {report.path.name}: {report.country}, {report.year}, {len(report.pages)} pages")
     graph, summary = map_report(report, country, year)
+    links = conflict_links(directory, report, graph)
+    for t in links:
+        graph.add(t)
+    if links:
+        say(progress, f"{len(links)} difference(s) from the structured findings linked (lkg:conflictsWith)")
     target = reports_dir(directory) / f"usdol-report-{report.sha256[:16]}.nt"
     target.parent.mkdir(parents=True, exist_ok=True)
     write_ntriples(graph, target)
@@ -48,6 +54,61 @@ def add_report(
         target.unlink(missing_ok=True)
         raise
     return {**result, "summary": summary, "already": False}
+
+
+#: One country-year's record of the structured findings in a store: its file, the record, its element
+#: values, the facts citing them (their other sources left out) and the labels of what those facts name;
+#: what :func:`laborkg.ingest.crosscheck.compare` reads of a findings graph.
+_FINDINGS_OF = """PREFIX lkg: <https://w3id.org/laborkg/ontology#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
+CONSTRUCT { ?s ?p ?o } WHERE {
+  <COUNTRY> lkg:source ?name .
+  ?name lkg:elementPath "Name[1]" ; lkg:countryRecord ?record ; lkg:inDocument ?file .
+  ?file lkg:reportingYear "YEAR"^^xsd:gYear .
+  { ?file ?p ?o BIND(?file AS ?s) }
+  UNION { ?record ?p ?o BIND(?record AS ?s) }
+  UNION { ?s lkg:countryRecord ?record ; ?p ?o }
+  UNION { ?value lkg:countryRecord ?record . ?s lkg:source ?value ; ?p ?o FILTER(?p != lkg:source) }
+  UNION { ?o lkg:countryRecord ?record . ?s lkg:source ?o BIND(lkg:source AS ?p) }
+  UNION { ?value lkg:countryRecord ?record . ?fact lkg:source ?value ; ?named ?s . ?s rdfs:label ?o
+          BIND(rdfs:label AS ?p) }
+}"""
+
+
+def findings_of(directory: Path, country: str, year: int):
+    """The structured findings of ``country``'s ``year`` record in the store (an rdflib graph, empty when
+    the store holds none), fetched with one CONSTRUCT, not the whole store."""
+    from rdflib import Graph
+
+    from laborkg.backends.oxigraph import open_store
+    from laborkg.ingest.countries import reconcile
+
+    text = _FINDINGS_OF.replace("COUNTRY", str(reconcile(country).iri)).replace("YEAR", str(int(year)))
+    with open_store(directory) as store:
+        answer = store.sparql(text, timeout=None)
+    return answer.graph if answer.graph is not None else Graph()
+
+
+def conflict_links(directory: Path, report: Report, graph) -> list[tuple]:
+    """``(report fact, lkg:conflictsWith, findings fact)`` for every difference between the report's facts
+    (``graph``) and the structured findings of its country-year in the store: the pairs of
+    :func:`laborkg.ingest.crosscheck.compare`, as ``laborkg crosscheck reports`` lists them. Empty when the
+    store holds no findings of that country-year."""
+    from laborkg.ingest.countries import reconcile
+    from laborkg.ingest.crosscheck import compare
+    from laborkg.namespace import LKG
+    from laborkg.store.ingest import ALL, in_store
+
+    held = in_store(read_manifest(directory)).get(report.year)
+    if held is None or (held != ALL and str(reconcile(report.country).iri) not in held):
+        return []
+    findings = findings_of(directory, report.country, report.year)
+    if not len(findings):
+        return []
+    text = "\n".join(p.text for p in report.pages)
+    result = compare(graph, findings, report.country, report.year, text, narrative=report.path.name)
+    return [(a, LKG.conflictsWith, b) for a, b in result.conflict_pairs()]
 
 
 def write_report(pdf: Path | str, output: Path | str, country: str | None = None, year: int | None = None):
