@@ -3,28 +3,19 @@
 from __future__ import annotations
 
 import hashlib
-import os
 import re
-from pathlib import Path
 
 import pytest
 from support.cli import assert_one_line_error, run
+from support.reports import REPORTS, require_reports
 from support.server import static_files
 
-from laborkg import paths
 from laborkg.ingest.report_download import COMMITS, KNOWN_SHA256, reports_cache, url
-
-REPORTS = Path(
-    os.environ.get("LABORKG_REPORTS_DIR") or Path(paths.ROOT).parent / "shared" / "reports" / "pdf"
-)
 
 
 @pytest.fixture
 def reports():
-    if not REPORTS.is_dir():
-        if os.environ.get("CI"):
-            pytest.fail(f"{REPORTS} is missing and CI is set", pytrace=False)
-        pytest.skip(f"{REPORTS} is absent (USDOL report PDFs, never committed)")
+    require_reports()
     return REPORTS
 
 
