@@ -6,7 +6,7 @@ import re
 
 import pytest
 from rdflib import Literal
-from rdflib.namespace import RDF, RDFS
+from rdflib.namespace import RDF, RDFS, SKOS
 from support.reports import REPORTS, require_reports
 
 from laborkg.ingest.report_facts import map_report
@@ -51,12 +51,13 @@ def test_a_marked_activity_is_hazardous_and_an_unmarked_one_is_not(name):
     for label, a in acts.items():
         assert not re.search("[†‡]", label), label  # the words without the marks
         quotes = _quotes(g, a)
+        printed = label.removeprefix("Production of ") if g.value(a, LKG.ownLabel) else label
         if label in hazardous:
             # a mark stands after the label's first words in the passage as printed; the note is cited
-            assert any(re.search(re.escape(label.split()[0]) + r"[^(†]*†", q) for q in quotes), label
+            assert any(re.search(re.escape(printed.split()[0]) + r"[^(†]*†", q) for q in quotes), label
             assert any(q.startswith("† ") and "hazardous" in q for q in quotes), label
         else:
-            assert not any(re.search(re.escape(label) + r",?†", q) for q in quotes), label
+            assert not any(re.search(re.escape(printed) + r",?†", q) for q in quotes), label
 
 
 def test_categorical_worst_forms_are_the_activities_of_the_sector_marked_with_the_double_dagger():
@@ -68,3 +69,22 @@ def test_categorical_worst_forms_are_the_activities_of_the_sector_marked_with_th
     assert categorical and categorical == {a for a in acts if (a, LKG.inSector, sector) in g}
     for a in categorical:
         assert any(q.startswith("‡ ") and "per se" in q for q in _quotes(g, a))
+
+
+def test_a_row_listing_crops_gives_one_activity_per_crop_with_its_own_mark():
+    """ "Working in agriculture,† including in the production of avocados, …, tobacco,† and tomatoes": one
+    "Production of …" per crop (laborkg's label), narrower than the row; only tobacco carries the †."""
+    report, g = _mapped("mexico_2021.pdf")
+    text = _table2_text(report)
+    listed = re.search(r"including in the production of (.+?) \(\d", text).group(1)
+    crops = [c.strip(" †").removeprefix("and ").strip() for c in re.split(r",(?![^(]*\))", listed)]
+    crops = [c for c in crops if c]
+    acts = _activities(g)
+    for crop in crops:
+        node = acts[f"Production of {crop}"]
+        assert g.value(node, LKG.ownLabel) == Literal(f"Production of {crop}", lang="en")
+        row = g.value(node, SKOS.broader)
+        assert str(g.value(row, RDFS.label)).startswith("Working in agriculture, including")
+        marked = re.search(re.escape(crop) + r",?†", listed) is not None
+        assert ((node, LKG.hazardous, Literal(True)) in g) == marked, crop
+    assert "tobacco" in crops and "tobacco" not in acts  # the marked crop is one activity, not two

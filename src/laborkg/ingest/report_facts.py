@@ -36,6 +36,7 @@ T6_ROWS: list[tuple[str, str]] = [
     ("initial training", "Labor_New_Employee_Training"),
     ("training on new laws", "Labor_New_Law_Training"),
     ("refresher", "Labor_Refresher_Courses"),
+    ("training for labor inspectors provided", "Labor_New_Employee_Training"),
     ("number of labor inspections", "Labor_Inspections"),
     ("worksite", "Labor_Worksite_Inspections"),
     ("desk review", "Labor_Desk_Review_Inspections"),
@@ -52,6 +53,7 @@ T7_ROWS: list[tuple[str, str]] = [
     ("training for investigators", "Criminal_New_Employee_Training"),
     ("training on new laws", "Criminal_New_Law_Training"),
     ("refresher", "Criminal_Refresher_Courses"),
+    ("training for criminal investigators provided", "Criminal_New_Employee_Training"),
     ("number of investigations", "Criminal_Investigations"),
     ("violations found", "Criminal_Violations"),
     ("prosecutions initiated", "Criminal_Prosecutions"),
@@ -67,6 +69,16 @@ READ_AS: dict[str, str] = {
         "Table 7's three training rows, where the other reports print 'Initial Training for New Criminal "
         "Investigators', and the structured data of the same country-year gives that element beside "
         "Criminal_New_Law_Training and Criminal_Refresher_Courses"
+    ),
+    "training for labor inspectors provided": (
+        "the row 'Training for Labor Inspectors Provided' (the one training row of the 2022 layout) is read "
+        "as Labor_New_Employee_Training: the 2022 structured data has that one training element for labor "
+        "inspectors (Labor_New_Law_Training and Labor_Refresher_Courses are 2015-2021 only)"
+    ),
+    "training for criminal investigators provided": (
+        "the row 'Training for Criminal Investigators Provided' (the one training row of the 2022 layout) is "
+        "read as Criminal_New_Employee_Training: the 2022 structured data has that one training element for "
+        "criminal investigators (Criminal_New_Law_Training and Criminal_Refresher_Courses are 2015-2021 only)"
     ),
 }
 #: Table 1 row labels -> (indicator, kind) as the findings statistics map them.
@@ -528,6 +540,36 @@ def _marked_words(text: str, mark: str) -> list[tuple[str, str]]:
     return out
 
 
+_PRODUCTION = re.compile(r"^(?P<head>.+?),?\s+including (?:in )?the production of (?P<items>.+)$")
+
+
+def _production_list(text: str) -> list[tuple[str, str]]:
+    """The crops of a row "X, including (in) the production of A, B (c, d), tobacco,† and C": each item
+    with the marks printed after it; none when the list runs on into other words (", sometimes as …")."""
+    mt = _PRODUCTION.match(text)
+    if not mt or re.search(r",\s+(?:sometimes|as|which)\b", mt.group("items")):
+        return []
+    pieces, depth, start, body = [], 0, 0, mt.group("items")
+    for i, ch in enumerate(body):
+        depth += {"(": 1, ")": -1}.get(ch, 0)
+        if ch == "," and depth == 0:
+            pieces.append(body[start:i])
+            start = i + 1
+    pieces.append(body[start:])
+    if len(pieces) == 1:  # "A and B"
+        pieces = re.split(r"\s+and\s+", pieces[0], maxsplit=1)
+    out: list[tuple[str, str]] = []
+    for piece in pieces:
+        lead = re.match(rf"^\s*([{_MARKS}]*)", piece).group(1)  # type: ignore[union-attr]
+        if lead and out:
+            out[-1] = (out[-1][0], out[-1][1] + lead)
+        words = re.sub(r"^(?:and|or)\s+", "", piece.strip().lstrip(_MARKS).strip())
+        mk = re.search(rf"[{_MARKS}]+$", words)
+        if words:
+            out.append((words[: mk.start()].strip() if mk else words, mk.group(0) if mk else ""))
+    return out
+
+
 def _activity(
     m: Mapper, node: URIRef, name: str, sector: URIRef, row: Row, table: Table, refs: list[int]
 ) -> None:
@@ -568,10 +610,23 @@ def _activities(m: Mapper, table: Table) -> None:
             m.g.add((iri, prop, Literal(True)))
             m.g.add((iri, LKG.source, note))
             m.cite_row(iri, marked, table)
+        items = _production_list(text) if sector_key != "categorical worst forms of child labor" else []
+        for item, item_marks in items:
+            node = LKR[f"activity-{m.cslug}-{digest}-{slug(item)[:40].strip('-')}-production-usdol-report"]
+            _activity(m, node, f"Production of {item}", sector, row, table, refs)
+            m.g.add((node, SKOS.broader, iri))
+            why = f"Listed in Table 2 of the report as '{text}'; the label is laborkg's, from the row's list."
+            m.g.add((node, RDFS.comment, Literal(why, lang="en")))
+            m.g.add((node, LKG.ownLabel, Literal(f"Production of {item}", lang="en")))
+            for mark in item_marks:
+                if mark in meanings:
+                    m.g.add((node, meanings[mark][0], Literal(True)))
+                    m.g.add((node, LKG.source, meanings[mark][1]))
+        listed = {item for item, _ in items}
         for mark, (prop, note) in meanings.items():
             for words, relation in _marked_words(text, mark):
                 node = iri
-                if not words:
+                if not words or (relation == "part" and words in listed):
                     continue
                 if relation != "row":
                     key = slug(words)[:40].strip("-") or hashlib.sha256(words.encode()).hexdigest()[:8]

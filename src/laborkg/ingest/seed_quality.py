@@ -419,8 +419,8 @@ def text(q: Quality) -> str:
     f = q.figures(without=2)
     lines.append(
         f"{'not 2':<7} {f['curated']:>7} {f['parsed']:>7} {f['matched']:>8}  {_pct(q.recall(without=2)):>7}  "
-        f"{_pct(q.precision(without=2)):>8}   (all but Table 2, whose curated activities split a row into "
-        "sub-activities report_facts keeps whole)"
+        f"{_pct(q.precision(without=2)):>8}   (all but Table 2, whose curated data splits some rows into "
+        "sub-activities the parser keeps whole)"
     )
     missed = [(s, c) for s in q.scores.values() for c in s.missed]
     lines += ["", f"missed: {len(missed)} curated fact(s) the parsed facts do not give equal"]
