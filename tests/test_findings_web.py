@@ -77,10 +77,12 @@ def test_server_queries_are_read_with_their_parameters():
         "findings-observations",
         "findings-profiles",
         "findings-report-figures",
+        "findings-report-standards",
     }
     params = {name: [(p.name, p.type, p.required) for p in q.params] for name, q in qs.items()}
     assert params["findings-observations"] == [("country", "iri", True)]
     assert params["findings-report-figures"] == [("country", "iri", True)]
+    assert params["findings-report-standards"] == [("country", "iri", True), ("year", "year", True)]
     assert params["findings-indicator-values"] == [("indicator", "iri", True), ("year", "year", False)]
     assert not {p for ps in params.values() for p, *_ in ps} & set(RESERVED_PARAMS)
 

@@ -111,6 +111,40 @@ def test_each_figure_shows_the_stored_quotes_with_their_pages(served, stored):
     assert {"Table 1", "Table 3", "Table 6", "Table 7"} <= sections
 
 
+def test_each_legal_standard_shows_its_quotes_beside_the_structured_standard(served, store):
+    rows = _select(
+        store,
+        f"""SELECT ?standard ?quote ?page WHERE {{
+          ?report <{LKG.about}> <{LKR.mexico}> ; <{LKG.reportSha256}> ?sha .
+          ?p <{LKG.inDocument}> ?report ; <{LKG.quote}> ?quote ; <{LKG.page}> ?page .
+          ?standard <{LKG.source}> ?p ; <{LKG.standardType}> ?type .
+        }}""",
+    )
+    expected: dict[str, set[tuple[str, int]]] = {}
+    for r in rows:
+        expected.setdefault(r["standard"], set()).add((r["quote"], int(r["page"])))
+    assert len(expected) >= 10
+    doc = markup.parse(get(served, "/country/mexico"))
+    table = _block(doc, YEAR).find("table", "report-standards")
+    shown = {r["data-standard"]: r for r in table.find_all("tr", "report-standard")}
+    assert set(shown) == set(expected)
+    title = _quotes(table.find("caption"))
+    for iri, row in shown.items():
+        assert _quotes(row) and _quotes(row) | title == expected[iri], iri
+        # beside it, the structured data's standard of the same type and year, with its elements
+        for li in row.find("td", "in-xml").find_all("li"):
+            found = _select(
+                store,
+                f"""SELECT ?file WHERE {{
+                  <{li["data-standard"]}> <{LKG.standardType}> ?t ; <{LKG.source}> ?p .
+                  <{iri}> <{LKG.standardType}> ?t .
+                  ?p <{LKG.elementPath}> ?path ; <{LKG.inDocument}> ?f . ?f <{LKG.fileName}> ?file }}""",
+            )
+            assert {r["file"] for r in found} == {f"countries_{YEAR}.xml"}, li["data-standard"]
+        assert row["data-status"] in ("agree", "differ", "report-only")
+    assert {r["data-status"] for r in shown.values()} & {"agree", "differ"}
+
+
 def test_each_figure_is_beside_the_structured_value_of_its_year(served, store):
     doc = markup.parse(get(served, "/country/mexico"))
     rows = _block(doc, YEAR).find_all("tr", "report-figure")

@@ -499,6 +499,9 @@ class Handler(Transport):
         items = series.values(self._series("findings-observations", {"country": str(iri)}))
         published = reports.reports(self._series("findings-report-figures", {"country": str(iri)}))
         reports.match(published, items)
+        for report in published:
+            bound = {"country": str(iri), "year": str(report.year)}
+            reports.standards(report, self._series("findings-report-standards", bound))
         labels = self._labels(
             [iri, *(t for v in items for t in (v.indicator, v.unit, v.good)), *reports.terms(published)]
         )

@@ -8,13 +8,13 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from rdflib import Graph, URIRef
+from rdflib import Graph, Literal, URIRef
 
 from laborkg.query.engine import Answer
 from laborkg.query.render import Labeller
 from laborkg.server.findings import line_name, source_html, value_text
 from laborkg.server.pages import esc
-from laborkg.server.series import Value
+from laborkg.server.series import Source, Value
 from laborkg.server.tables import entity_href
 
 TEXT = {
@@ -40,7 +40,12 @@ TEXT = {
         "page": "p. {page}",
         "table": "table",
         "passage": "passage",
-        "report-link": "report (PDF): quotes and pages",
+        "standards": "Table 4: legal standards",
+        "standard": "standard",
+        "meets": "meets international standards: {v}",
+        "age": "minimum age {v}",
+        "yes": "yes",
+        "no": "no",
     },
     "es": {
         "reports": "Los informes publicados: la cita detrás de cada cifra",
@@ -65,7 +70,12 @@ TEXT = {
         "page": "p. {page}",
         "table": "tabla",
         "passage": "pasaje",
-        "report-link": "informe (PDF): citas y páginas",
+        "standards": "Tabla 4: normas legales",
+        "standard": "norma",
+        "meets": "cumple las normas internacionales: {v}",
+        "age": "edad mínima {v}",
+        "yes": "sí",
+        "no": "no",
     },
 }
 MARKS = {"agree": "=", "differ": "≠", "report-only": "–"}
@@ -109,6 +119,39 @@ class Figure:
 
 
 @dataclass
+class Standard:
+    """A legal standard of one reporting year (a report's Table 4 row, or the structured data's): whether
+    it meets international standards, the minimum age (or the text given instead), and its sources: pages
+    of the report (``quotes``) or elements of a findings file (``sources``)."""
+
+    iri: str
+    type: URIRef
+    meets: Literal | None = None
+    age: Literal | None = None
+    note: str | None = None
+    territory: str | None = None
+    quotes: list[Quote] = field(default_factory=list)
+    sources: list[Source] = field(default_factory=list)
+    matches: list[Standard] = field(default_factory=list)
+
+    def says(self) -> tuple:
+        return (
+            None if self.meets is None else self.meets.toPython(),
+            None if self.age is None else int(self.age),
+            (self.note or "").casefold() if self.age is None else "",
+        )
+
+    @property
+    def status(self) -> str:
+        """``agree``, ``differ`` or ``report-only`` against :attr:`matches`; an empty age cell of the
+        report states no age, so only whether the standard meets international standards is compared."""
+        if not self.matches:
+            return "report-only"
+        n = 3 if self.age is not None or self.note else 1
+        return "agree" if any(m.says()[:n] == self.says()[:n] for m in self.matches) else "differ"
+
+
+@dataclass
 class Report:
     """A Findings country report held by the store: the file, its SHA-256, its reporting year, figures."""
 
@@ -117,6 +160,8 @@ class Report:
     file: str
     sha256: str
     figures: list[Figure] = field(default_factory=list)
+    standards: list[Standard] = field(default_factory=list)
+    standards_title: Quote | None = None
 
 
 def _year(term) -> int:
@@ -198,6 +243,56 @@ def match(found: Sequence[Report], items: Iterable[Value]) -> None:
             ]
 
 
+def standards(report: Report, answer: Answer) -> None:
+    """The report's Table 4 rows from a ``findings-report-standards`` answer of its country and year, each
+    with the structured data's standards of its type (the country's own, territories aside). A passage
+    every row of the report cites is the table's title."""
+    col = {v: i for i, v in enumerate(answer.vars)}
+    found: dict[str, Standard] = {}
+    in_report: set[str] = set()
+    for row in answer.rows:
+
+        def get(name, row=row):
+            return row[col[name]]
+
+        iri = str(get("standard"))
+        std = found.get(iri)
+        if std is None:
+            note, territory = get("valueNote"), get("territory")
+            std = found[iri] = Standard(
+                iri,
+                get("type"),
+                get("meets"),
+                get("minimumAge"),
+                None if note is None else str(note),
+                None if territory is None else str(territory),
+            )
+        if get("page") is not None:
+            if str(get("fileName")) == report.file:
+                in_report.add(iri)
+            q = Quote(str(get("passage")), int(get("page")), str(get("quote")))
+            if q not in std.quotes:
+                std.quotes.append(q)
+        elif get("path") is not None:
+            src = Source(str(get("passage")), str(get("fileName")), str(get("path")), str(get("quote")))
+            if src not in std.sources:
+                std.sources.append(src)
+    mine = [found[i] for i in sorted(in_report)]
+    xml = [s for s in found.values() if s.sources and not s.quotes and s.territory is None]
+    if len(mine) > 1:
+        shared = set.intersection(*({q.passage for q in s.quotes} for s in mine))
+        for s in mine:
+            title = [q for q in s.quotes if q.passage in shared]
+            s.quotes = [q for q in s.quotes if q.passage not in shared]
+            report.standards_title = report.standards_title or (title[0] if title else None)
+    for s in mine:
+        s.quotes.sort(key=lambda q: (q.page, q.passage))
+        s.matches = [x for x in xml if x.type == s.type]
+        for x in s.matches:
+            x.sources.sort(key=lambda src: src.path)
+    report.standards = mine
+
+
 def same(a: Value, b: Value) -> bool:
     """Whether two values say the same: equal numbers, equal yes/no, or the same state (case aside)."""
     if a.number is not None or b.number is not None:
@@ -270,6 +365,49 @@ def _table_html(title: Quote | None, figures: Sequence[Figure], lab: Labeller, l
     )
 
 
+def _standard_value(s: Standard, lang: str) -> str:
+    parts = []
+    if s.meets is not None:
+        yes_no = text(lang, "yes" if s.meets.toPython() else "no")
+        parts.append(f'<span class="meets">{esc(text(lang, "meets", v=yes_no))}</span>')
+    if s.age is not None:
+        parts.append(f'<span class="age">{esc(text(lang, "age", v=s.age))}</span>')
+    elif s.note:
+        parts.append(f'<em class="state">{esc(s.note)}</em>')
+    return "<br>".join(parts) or "–"
+
+
+def _standards_html(report: Report, lab: Labeller, lang: str) -> str:
+    head = ("standard", "in-report", "quote", "in-xml", "agreement")
+    title = report.standards_title
+    caption = f"<caption>{_quote_html(title, lang, 'report-quote table-title')}</caption>" if title else ""
+    rows = []
+    for s in sorted(report.standards, key=lambda s: lab.term(s.type).casefold()):
+        status = s.status
+        quotes = "".join(f"<li>{_quote_html(q, lang)}</li>" for q in s.quotes)
+        xml = "".join(
+            f'<li data-standard="{esc(m.iri)}">{_standard_value(m, lang)}'
+            + "".join(f'<div class="cite">{source_html(src, lang)}</div>' for src in m.sources)
+            + "</li>"
+            for m in s.matches
+        )
+        rows.append(
+            f'<tr class="report-standard {status}" data-standard="{esc(s.iri)}" data-status="{status}">'
+            f"<td>{esc(lab.term(s.type))}</td>"
+            f'<td class="in-report">{_standard_value(s, lang)}</td>'
+            f'<td class="quotes"><ul class="report-quotes">{quotes}</ul></td>'
+            f'<td class="in-xml">{f"<ul>{xml}</ul>" if xml else "–"}</td>'
+            f'<td class="agreement"><span class="mark">{MARKS[status]}</span> {esc(text(lang, status))}</td>'
+            "</tr>"
+        )
+    return (
+        f'<h4 class="standards">{esc(text(lang, "standards"))}</h4>'
+        f'<div class="scroll"><table class="results report-standards">{caption}<thead><tr>'
+        + "".join(f'<th scope="col">{esc(text(lang, h))}</th>' for h in head)
+        + f"</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
+    )
+
+
 def report_html(report: Report, lab: Labeller, lang: str) -> str:
     """One report's block: the file (its SHA-256 on hover and folded), then one table per table of the
     report (captioned with the title's quote and page) of its figures."""
@@ -294,6 +432,8 @@ def report_html(report: Report, lab: Labeller, lang: str) -> str:
     for fs in sorted(tables.values(), key=first_page):
         fs = sorted(fs, key=lambda f: (line_name(f.value.key, lab, lang).casefold(), f.value.year))
         parts.append(_table_html(fs[0].title, fs, lab, lang))
+    if report.standards:
+        parts.append(_standards_html(report, lab, lang))
     parts.append("</section>")
     return "".join(parts)
 
@@ -312,9 +452,10 @@ def reports_section(found: Sequence[Report], labels: Graph, lang: str) -> str:
 
 
 def terms(found: Iterable[Report]) -> list[URIRef]:
-    """The IRIs whose labels the section shows (indicators and units)."""
+    """The IRIs whose labels the section shows (indicators, units, types of legal standard)."""
     out: list[URIRef] = []
     for r in found:
         for f in r.figures:
             out += [t for t in (f.value.indicator, f.value.unit) if t is not None]
+        out += [s.type for s in r.standards]
     return out
