@@ -6,7 +6,7 @@ import urllib.request
 
 import pyoxigraph as ox
 import pytest
-from rdflib import Graph, Literal, URIRef
+from rdflib import Graph, Literal
 from rdflib.namespace import XSD
 from support import markup
 from support.cli import start_serve
@@ -204,30 +204,17 @@ def test_spanish_labels_keep_the_quotes_verbatim(served, stored):
 
 def test_report_text_is_escaped():
     """A quote, file name or hash as hostile text is shown as text, never as markup."""
+    names = "report reportYear fileName sha256 observation indicator passage page quote property object"
+    names += " dataset titlePassage"
     for payload in PAYLOADS:
-        row = [
-            URIRef(LKR["r"]),
-            Literal("2021", datatype=XSD.gYear),
-            Literal(payload),
-            Literal(payload),
-            URIRef(LKR["o"]),
-            URIRef(LKR["indicator-x"]),
-            Literal("2021", datatype=XSD.gYear),
-            None,
-            Literal("1", datatype=XSD.decimal),
-            None,
-            None,
-            None,
-            Literal(payload),
-            None,
-            None,
-            URIRef(LKR["p"]),
-            Literal(3),
-            Literal(payload),
+        head = [LKR["r"], Literal("2021", datatype=XSD.gYear), Literal(payload), Literal(payload)]
+        head += [LKR["o"], LKR["indicator-x"]]
+        rows = [
+            (*head, LKR["p"], Literal(3), Literal(payload), None, None, None, None),
+            (*head, None, None, None, LKG.value, Literal("1", datatype=XSD.decimal), None, None),
+            (*head, None, None, None, LKG.ageRange, Literal(payload), None, None),
         ]
-        names = "report reportYear fileName sha256 observation indicator refYear reportingYear value"
-        names += " booleanValue valueNote unit ageRange dataset titlePassage passage page quote"
-        found = reports.reports(Answer("select", vars=names.split(), rows=[tuple(row)]))
+        found = reports.reports(Answer("select", vars=names.split(), rows=rows))
         page = reports.reports_section(found, Graph(), "en")
         doc = markup.parse(f"<main>{page}</main>")
         assert not doc.find_all("script") and not doc.find_all("img")

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from rdflib import Graph, Literal, URIRef
 
+from laborkg.namespace import LKG
 from laborkg.query.engine import Answer
 from laborkg.query.render import Labeller
 from laborkg.server.findings import line_name, source_html, value_text
@@ -169,48 +170,50 @@ def _year(term) -> int:
 
 
 def reports(answer: Answer) -> list[Report]:
-    """The reports of a ``findings-report-figures`` answer (one row per observation and passage), by
-    reporting year, each figure once with its quotes (those cited by fewer of the report's figures first);
-    the table's title is kept apart."""
+    """The reports of a ``findings-report-figures`` answer (rows of an observation's passages, values and
+    table), by reporting year, each figure once with its quotes (those cited by fewer of the report's
+    figures first); the table's title is kept apart."""
     col = {v: i for i, v in enumerate(answer.vars)}
-
-    def get(row, name):
-        return row[col[name]]
-
     out: dict[str, Report] = {}
-    figures: dict[tuple[str, URIRef], Figure] = {}
+    rows: dict[tuple[str, URIRef], list] = {}
     for row in answer.rows:
-        iri = str(get(row, "report"))
-        report = out.get(iri)
-        if report is None:
-            report = out[iri] = Report(
-                iri, _year(get(row, "reportYear")), str(get(row, "fileName")), str(get(row, "sha256"))
+        iri = str(row[col["report"]])
+        if iri not in out:
+            out[iri] = Report(
+                iri, _year(row[col["reportYear"]]), str(row[col["fileName"]]), str(row[col["sha256"]])
             )
-        obs = get(row, "observation")
-        figure = figures.get((iri, obs))
-        if figure is None:
-            # statistics are filed under the reporting year (their data year is another matter), the
-            # enforcement figures and ratifications under the year they are of, as the structured data's
-            year = get(row, "reportingYear") or get(row, "refYear") or get(row, "reportYear")
-            value = Value(
-                observation=obs,
-                indicator=get(row, "indicator"),
-                country=URIRef(""),
-                year=_year(year),
-                number=get(row, "value"),
-                boolean=get(row, "booleanValue"),
-                state=None if get(row, "valueNote") is None else str(get(row, "valueNote")),
-                unit=get(row, "unit"),
-                age=None if get(row, "ageRange") is None else str(get(row, "ageRange")),
-            )
-            dataset = get(row, "dataset")
-            figure = figures[(iri, obs)] = Figure(value, None if dataset is None else str(dataset))
-            report.figures.append(figure)
-        quote = Quote(str(get(row, "passage")), int(get(row, "page")), str(get(row, "quote")))
-        if get(row, "titlePassage") is not None and quote.passage == str(get(row, "titlePassage")):
-            figure.title = quote
-        elif quote not in figure.quotes:
-            figure.quotes.append(quote)
+        rows.setdefault((iri, row[col["observation"]]), []).append(row)
+    for (iri, obs), mine in rows.items():
+        values = {str(r[col["property"]]): r[col["object"]] for r in mine if r[col["property"]] is not None}
+        title = next((r for r in mine if r[col["titlePassage"]] is not None), None)
+
+        def get(name: str, values=values):
+            return values.get(str(LKG[name]))
+
+        # statistics are filed under the reporting year (their data year is another matter), the
+        # enforcement figures and ratifications under the year they are of, as the structured data's
+        year = get("reportingYear") or get("refYear") or out[iri].year
+        value = Value(
+            observation=obs,
+            indicator=mine[0][col["indicator"]],
+            country=URIRef(""),
+            year=_year(year),
+            number=get("value"),
+            boolean=get("booleanValue"),
+            state=None if get("valueNote") is None else str(get("valueNote")),
+            unit=get("unit"),
+            age=None if get("ageRange") is None else str(get("ageRange")),
+        )
+        figure = Figure(value, None if title is None else str(title[col["dataset"]]))
+        out[iri].figures.append(figure)
+        for r in mine:
+            if r[col["passage"]] is None:
+                continue
+            quote = Quote(str(r[col["passage"]]), int(r[col["page"]]), str(r[col["quote"]]))
+            if title is not None and quote.passage == str(title[col["titlePassage"]]):
+                figure.title = quote
+            elif quote not in figure.quotes:
+                figure.quotes.append(quote)
     for report in out.values():  # the most specific passage first: the row before a note under the table
         cited: dict[str, int] = {}
         for figure in report.figures:
