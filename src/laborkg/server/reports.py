@@ -220,7 +220,7 @@ def reports(answer: Answer) -> list[Report]:
             for q in figure.quotes:
                 cited[q.passage] = cited.get(q.passage, 0) + 1
         for figure in report.figures:
-            figure.quotes.sort(key=lambda q: (cited[q.passage], q.page, q.passage))
+            figure.quotes.sort(key=lambda q: (cited[q.passage], q.page, len(q.text), q.passage))
     return sorted(out.values(), key=lambda r: (r.year, r.file))
 
 
