@@ -19,7 +19,7 @@ from support.hostile import PAYLOADS
 from laborkg.backends.oxigraph import OxigraphStore
 from laborkg.namespace import LKC, LKG, LKR
 from laborkg.query.engine import Answer
-from laborkg.server import charts, findings, series
+from laborkg.server import charts, compare, findings, series
 from laborkg.server.protocol import RESERVED_PARAMS
 
 MEXICO = LKR.mexico
@@ -76,9 +76,13 @@ def test_server_queries_are_read_with_their_parameters():
         "findings-indicator-values",
         "findings-observations",
         "findings-profiles",
+        "findings-report-figures",
+        "findings-report-standards",
     }
     params = {name: [(p.name, p.type, p.required) for p in q.params] for name, q in qs.items()}
     assert params["findings-observations"] == [("country", "iri", True)]
+    assert params["findings-report-figures"] == [("country", "iri", True)]
+    assert params["findings-report-standards"] == [("country", "iri", True), ("year", "year", True)]
     assert params["findings-indicator-values"] == [("indicator", "iri", True), ("year", "year", False)]
     assert not {p for ps in params.values() for p, *_ in ps} & set(RESERVED_PARAMS)
 
@@ -309,8 +313,8 @@ def test_hostile_text_is_escaped():
     pages = [
         findings.country_page(entry, [profile], values, graph, "en", "auto", kinds),
         findings.countries_page([entry], graph, "en"),
-        findings.compare_page(
-            findings.Choice(indicator, 2022, hostile),
+        compare.compare_page(
+            compare.Choice(indicator, 2022, hostile),
             values,
             {country: entry},
             [series.IndicatorEntry(indicator, 1, 1, 2021, 2022)],
@@ -318,8 +322,8 @@ def test_hostile_text_is_escaped():
             graph,
             "en",
         ),
-        findings.compare_page(
-            findings.Choice(indicator, None, None),
+        compare.compare_page(
+            compare.Choice(indicator, None, None),
             values,
             {country: entry},
             [series.IndicatorEntry(indicator, 1, 1, 2021, 2022)],

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import xml.etree.ElementTree as ET
@@ -11,26 +10,15 @@ from pathlib import Path
 import pytest
 from rdflib.namespace import RDF
 from support.cli import assert_one_line_error, run
+from support.reports import PDFS, REPORTS, require_reports
 
-from laborkg import paths
 from laborkg.ingest.report_facts import T6_ROWS, T7_ROWS, map_report
 from laborkg.ingest.report_pdf import Line, Page, Word, join_lines, read_report
 from laborkg.ingest.report_tables import read_tables, split_refs
 from laborkg.namespace import LKG, LKR
 
-REPORTS = Path(
-    os.environ.get("LABORKG_REPORTS_DIR") or Path(paths.ROOT).parent / "shared" / "reports" / "pdf"
-)
 GOLD = REPORTS.parent / "gold"
-PDFS = sorted(REPORTS.glob("*.pdf")) if REPORTS.is_dir() else []
-
-
-def _require() -> None:
-    if PDFS:
-        return
-    if os.environ.get("CI"):
-        pytest.fail(f"{REPORTS} is missing and CI is set: the report PDFs must be provided", pytrace=False)
-    pytest.skip(f"{REPORTS} is absent (USDOL report PDFs, never committed)")
+_require = require_reports
 
 
 _CACHE: dict[Path, tuple] = {}

@@ -1,9 +1,10 @@
-"""USDOL's Findings report PDFs the tests read (never committed: ../shared/reports/pdf beside the checkout,
-or $LABORKG_REPORTS_DIR)."""
+"""The USDOL Findings country reports (PDF) the tests read (never committed: ../shared/reports/pdf beside the
+checkout, or $LABORKG_REPORTS_DIR), and a store holding the findings series with a report added."""
 
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -23,3 +24,13 @@ def require_reports() -> None:
     if os.environ.get("CI"):
         pytest.fail(f"{REPORTS} is missing and CI is set: the report PDFs must be provided", pytrace=False)
     pytest.skip(f"{REPORTS} is absent (USDOL report PDFs, never committed)")
+
+
+def store_with_report(source: Path, target: Path, pdf: Path) -> Path:
+    """A copy of the store ``source`` in ``target`` with the report ``pdf`` added (``laborkg ingest
+    report``'s path); ``source`` is not changed."""
+    from laborkg.store.report import add_report
+
+    shutil.copytree(source, target)
+    add_report(target, pdf)
+    return target

@@ -6,7 +6,7 @@ values and a label graph); none reads the graph. Charts are server-side SVG (:mo
 from __future__ import annotations
 
 import urllib.parse
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 from rdflib import Graph, URIRef
@@ -19,12 +19,10 @@ from laborkg.server.series import (
     PROFILE_PROPERTIES,
     CountryEntry,
     Group,
-    IndicatorEntry,
     ProfileYear,
     Source,
     Value,
     chart_groups,
-    kind,
 )
 from laborkg.server.tables import entity_href
 
@@ -103,6 +101,7 @@ TEXT = {
         "lines-many": "{n} lines: choose a region to compare fewer countries.",
         "in-findings": "USDOL findings year by year",
         "figure-of": "{n} figures, {c} countries, {first}–{last}",
+        "report-link": "report (PDF): quotes and pages",
     },
     "es": {
         "countries": "Países",
@@ -178,6 +177,7 @@ TEXT = {
         "lines-many": "{n} líneas: elija una región para comparar menos países.",
         "in-findings": "Conclusiones del USDOL año por año",
         "figure-of": "{n} cifras, {c} países, {first}–{last}",
+        "report-link": "informe (PDF): citas y páginas",
     },
 }
 
@@ -188,8 +188,6 @@ SECTIONS = {
         "Country_Statistics": "Estadísticas de trabajo y educación",
     },
 }
-MANY_LINES = 24
-"""A comparison over all years with more lines than this suggests choosing a region."""
 
 
 def text(lang: str, key: str, **values) -> str:
@@ -243,12 +241,12 @@ def line_name(key: tuple[URIRef, str], lab: Labeller, lang: str) -> str:
     return lab.term(indicator) + (f" ({text(lang, 'ages')} {age})" if age else "")
 
 
-def _unit_text(value: Value, lab: Labeller) -> str:
+def unit_text(value: Value, lab: Labeller) -> str:
     return lab.term(value.unit) if value.unit is not None else ""
 
 
-def _tooltip(head: str, shown: Shown, lab: Labeller) -> str:
-    unit = _unit_text(shown.value, lab)
+def tooltip(head: str, shown: Shown, lab: Labeller) -> str:
+    unit = unit_text(shown.value, lab)
     unit = "" if shown.state or shown.value.unit == LKC["unit-count"] or not unit else f" ({unit})"
     notes = "; ".join(shown.value.comments)
     return f"{head}, {shown.value.year}: {shown.text}{unit}" + (f" — {notes}" if notes else "")
@@ -318,7 +316,7 @@ def _value_row(s: Shown, lab: Labeller, lang: str, with_country: bool) -> str:
         f"<td>{v.year}</td>",
         f"<td>{_link(v.indicator, lab)}</td>",
         f'<td{numeric} data-value="{esc(s.text)}">{value_cell}</td>',
-        f"<td>{esc(_unit_text(v, lab))}</td>",
+        f"<td>{esc(unit_text(v, lab))}</td>",
         f'<td class="details">{"<br>".join(details)}</td>',
         f'<td class="source">{_sources_html(v.sources, lang)}</td>',
     ]
@@ -333,7 +331,7 @@ def _link(iri: URIRef | None, lab: Labeller) -> str:
     return f'<a href="{esc(href)}" title="{esc(iri)}">{label}</a>' if href else label
 
 
-def _shown(items: Iterable[Value], lab: Labeller, prefix: str = "v") -> list[Shown]:
+def shown_values(items: Iterable[Value], lab: Labeller, prefix: str = "v") -> list[Shown]:
     out = []
     for n, v in enumerate(items, 1):
         t, state = value_text(v, lab)
@@ -341,7 +339,7 @@ def _shown(items: Iterable[Value], lab: Labeller, prefix: str = "v") -> list[Sho
     return out
 
 
-def _scale_links(params: dict[str, str], scale: str, lang: str) -> str:
+def scale_links(params: dict[str, str], scale: str, lang: str) -> str:
     links = []
     for option in ("auto", "linear", "log"):
         label = esc(text(lang, option))
@@ -424,13 +422,21 @@ def _chart_title(group: Group, lang: str) -> str:
     return f"{_section(lang, group.section)} ({unit})"
 
 
-def _profile_table(profiles: Sequence[ProfileYear], lab: Labeller, lang: str) -> str:
+def _profile_table(
+    profiles: Sequence[ProfileYear], lab: Labeller, lang: str, report_years: Collection[int] = ()
+) -> str:
     out = ['<div class="scroll"><table class="results profile"><thead><tr>']
     out.append(f"<th>{esc(text(lang, 'year'))}</th>")
     out += [f"<th>{esc(text(lang, prop.fragment))}</th>" for prop in PROFILE_PROPERTIES]
     out.append("</tr></thead><tbody>")
     for p in profiles:
-        out.append(f'<tr data-year="{p.year}"><th scope="row">{p.year}</th>')
+        link = (
+            f'<br><a class="report-link" href="#report-{p.year}">'
+            f"<small>{esc(text(lang, 'report-link'))}</small></a>"
+            if p.year in report_years
+            else ""
+        )
+        out.append(f'<tr data-year="{p.year}"><th scope="row">{p.year}{link}</th>')
         for prop in PROFILE_PROPERTIES:
             if prop not in p.values:
                 out.append(f'<td class="absent"><small>{esc(text(lang, "not-in-file"))}</small></td>')
@@ -461,9 +467,13 @@ def country_page(
     lang: str,
     scale: str = "auto",
     figures: dict[URIRef, str] | None = None,
+    reports: str = "",
+    report_years: Collection[int] = (),
 ) -> str:
     """A country's findings: its profile year by year, one chart per kind of figure (with its data table),
-    yes/no answers year by year, and every value with its source."""
+    yes/no answers year by year, and every value with its source. ``reports`` is the section of the
+    reports as published (:mod:`laborkg.server.reports`), after the profile, whose rows of
+    ``report_years`` link to it."""
     lab = Labeller(labels, lang)
     name = lab.term(entry.country)
     order = {s: i for i, s in enumerate(("Enforcements", "Country_Statistics"))}
@@ -478,7 +488,7 @@ def country_page(
             str(v.observation),
         ),
     )
-    shown = _shown(items, lab)
+    shown = shown_values(items, lab)
     years = sorted({*entry.years, *(v.year for v in items)})
     parts = [f'<h1 class="country">{esc(name)}</h1>']
     facts = []
@@ -494,7 +504,8 @@ def country_page(
 
     parts.append(f'<h2 id="profile">{esc(text(lang, "profile"))}</h2>')
     parts.append(f'<p class="lead">{esc(text(lang, "profile-lead"))}</p>')
-    parts.append(_profile_table(profiles, lab, lang))
+    parts.append(_profile_table(profiles, lab, lang, report_years))
+    parts.append(reports)
 
     groups = chart_groups(items, figures)
     parts.append(f'<h2 id="charts">{esc(text(lang, "charts"))}</h2>')
@@ -503,7 +514,7 @@ def country_page(
     else:
         parts.append(f'<p class="lead">{esc(text(lang, "charts-lead"))}</p>')
         params = {"labels": lang if lang != "en" else ""}
-        parts.append(_scale_links(params, scale, lang))
+        parts.append(scale_links(params, scale, lang))
     for n, group in enumerate(groups, 1):
         lines, table_lines = [], []
         for key in sorted(group.keys, key=lambda k: line_name(k, lab, lang).casefold()):
@@ -518,7 +529,7 @@ def country_page(
                     s.value.amount if not s.state else None,
                     s.text,
                     f"#{s.row_id}",
-                    _tooltip(label, s, lab),
+                    tooltip(label, s, lab),
                 )
                 for s in mine
             ]
@@ -561,194 +572,3 @@ def country_page(
     parts.append(f'<p class="lead">{esc(text(lang, "values-lead", n=len(shown)))}</p>')
     parts.append(values_table(shown, lab, lang))
     return shell(name, "".join(parts), lang, page="country", doc_lang=lang)
-
-
-# ---------------------------------------------------------------------------------------------
-# /compare
-
-
-@dataclass
-class Choice:
-    """What the comparison form chose: an indicator, a year (None: all) and a region (None: all)."""
-
-    indicator: URIRef
-    year: int | None
-    region: str | None
-    scale: str = "auto"
-
-
-def _form(
-    choice: Choice,
-    indicators: Sequence[IndicatorEntry],
-    years: Sequence[int],
-    regions: dict[str, tuple[int, int, int]],
-    lab: Labeller,
-    lang: str,
-) -> str:
-    def option(value: str, label: str, on: bool) -> str:
-        return f'<option value="{esc(value)}"{" selected" if on else ""}>{esc(label)}</option>'
-
-    ind = "".join(
-        option(
-            str(i.indicator),
-            f"{lab.term(i.indicator)} — "
-            + text(lang, "figure-of", n=i.figures, c=i.countries, first=i.first, last=i.last),
-            i.indicator == choice.indicator,
-        )
-        for i in sorted(indicators, key=lambda i: lab.term(i.indicator).casefold())
-    )
-    yrs = option("all", text(lang, "all-years"), choice.year is None) + "".join(
-        option(str(y), str(y), y == choice.year) for y in sorted(years, reverse=True)
-    )
-    regs = option("", text(lang, "all-regions"), choice.region is None) + "".join(
-        option(
-            r,
-            f"{r} ({a}–{b}, {text(lang, 'countries-n', n=n)})" if a != b else f"{r} ({a}, {n})",
-            r == choice.region,
-        )
-        for r, (a, b, n) in regions.items()
-    )
-    scales = "".join(option(s, text(lang, s), s == choice.scale) for s in ("auto", "linear", "log"))
-    hidden = f'<input type="hidden" name="labels" value="{esc(lang)}">' if lang != "en" else ""
-    return (
-        '<form class="card compare-form" method="get" action="/compare"><div class="row">'
-        f"<label>{esc(text(lang, 'indicator'))} "
-        f'<select name="indicator" id="indicator">{ind}</select></label>'
-        f'<label>{esc(text(lang, "year"))} <select name="year" id="year">{yrs}</select></label>'
-        f'<label>{esc(text(lang, "region"))} <select name="region" id="region">{regs}</select></label>'
-        f'<label>{esc(text(lang, "scale"))} <select name="scale" id="scale">{scales}</select></label>'
-        f'{hidden}<button type="submit" id="show">{esc(text(lang, "show"))}</button></div></form>'
-    )
-
-
-def compare_page(
-    choice: Choice,
-    items: Sequence[Value],
-    entries: dict[URIRef, CountryEntry],
-    indicators: Sequence[IndicatorEntry],
-    regions: dict[str, tuple[int, int, int]],
-    labels: Graph,
-    lang: str,
-) -> str:
-    """One indicator across countries: a bar chart (one year) or a line chart (all years), the values with
-    their sources under it, and the form that chooses them."""
-    lab = Labeller(labels, lang)
-    years = sorted({y for e in entries.values() for y in e.years})
-    name = lab.term(choice.indicator)
-    parts = [
-        f"<h1>{esc(text(lang, 'compare-title'))}</h1>",
-        f'<p class="lead">{esc(text(lang, "compare-lead"))}</p>',
-    ]
-    parts.append(_form(choice, indicators, years, regions, lab, lang))
-    items = [v for v in items if v.good is None]
-    items = sorted(items, key=lambda v: (lab.term(v.country).casefold(), v.year, str(v.observation)))
-    shown = _shown(items, lab)
-    with_number = {s.value.country for s in shown if s.value.number is not None}
-    state_only = {s.value.country for s in shown if s.state} - with_number
-    when = str(choice.year) if choice.year is not None else text(lang, "all-years")
-    region = f" · {choice.region}" if choice.region else ""
-    title = f"{name} — {when}{region}"
-    desc = text(lang, "compare-desc", name=name, when=when, n=len(with_number), s=len(state_only))
-    units = sorted({_unit_text(s.value, lab) for s in shown if s.value.number is not None} - {""})
-    kinds = {kind(s.value) for s in shown if s.value.number is not None}
-    axis = text(lang, kinds.pop()) if len(kinds) == 1 else " / ".join(units) or text(lang, "value")
-    parts.append(f'<h2 id="chart-head">{esc(title)}</h2><p class="lead">{esc(desc)}</p>')
-    if not shown:
-        parts.append(f'<p class="empty">{esc(text(lang, "compare-none"))}</p>')
-    elif choice.year is not None:
-        bars = []
-        ordered = sorted(
-            shown,
-            key=lambda s: (
-                s.value.amount is None,
-                -(s.value.amount or 0),
-                lab.term(s.value.country).casefold(),
-            ),
-        )
-        counts: dict[URIRef, int] = {}
-        for s in shown:
-            counts[s.value.country] = counts.get(s.value.country, 0) + 1
-        for s in ordered:
-            if s.value.number is None and not s.state:
-                continue  # a yes/no answer: in the table only
-            c = s.value.country
-            label = lab.term(c) + (f" ({s.value.age})" if counts[c] > 1 and s.value.age else "")
-            entry = entries.get(c)
-            bars.append(
-                charts.Bar(
-                    label,
-                    str(c),
-                    s.value.amount if not s.state else None,
-                    s.text,
-                    f"#{s.row_id}",
-                    country_href(entry, lang) if entry else None,
-                    _tooltip(lab.term(c), s, lab),
-                )
-            )
-        parts.append(_scale_links(_compare_params(choice, lang), choice.scale, lang))
-        parts.append(
-            '<figure class="chart compare">'
-            + charts.bar_chart(
-                bars,
-                chart_id="compare-chart",
-                title=title,
-                desc=desc,
-                x_label=axis,
-                scale=choice.scale,
-                log_label=text(lang, "log-axis"),
-            )
-            + "</figure>"
-        )
-    else:
-        by_country: dict[URIRef, list[Shown]] = {}
-        for s in shown:
-            if s.value.number is not None or s.state:
-                by_country.setdefault(s.value.country, []).append(s)
-        lines, table_lines = [], []
-        for c, ss in by_country.items():
-            label = lab.term(c)
-            points = [
-                charts.Point(
-                    s.value.year,
-                    s.value.amount if not s.state else None,
-                    s.text,
-                    f"#{s.row_id}",
-                    _tooltip(label, s, lab),
-                )
-                for s in ss
-            ]
-            lines.append(charts.Line(label, str(c), points))
-            table_lines.append((label, ss))
-        if len(lines) > MANY_LINES and not choice.region:
-            parts.append(f'<p class="hint">{esc(text(lang, "lines-many", n=len(lines)))}</p>')
-        parts.append(_scale_links(_compare_params(choice, lang), choice.scale, lang))
-        svg = charts.line_chart(
-            lines,
-            years,
-            chart_id="compare-chart",
-            title=title,
-            desc=desc,
-            x_label=text(lang, "reporting-year"),
-            y_label=axis,
-            states_label=text(lang, "states"),
-            scale=choice.scale,
-            log_label=text(lang, "log-axis"),
-        )
-        data = pivot_table(table_lines, years, lang, "chart-data")
-        parts.append(f'<figure class="chart compare">{svg}{data}</figure>')
-    if shown:
-        parts.append(f'<h2 id="values">{esc(text(lang, "values"))}</h2>')
-        parts.append(f'<p class="lead">{esc(text(lang, "values-lead", n=len(shown)))}</p>')
-        parts.append(values_table(shown, lab, lang, with_country=True))
-    return shell(
-        text(lang, "compare-title"), "".join(parts), lang, page="compare", here="/compare", doc_lang=lang
-    )
-
-
-def _compare_params(choice: Choice, lang: str) -> dict[str, str]:
-    return {
-        "indicator": str(choice.indicator),
-        "year": "all" if choice.year is None else str(choice.year),
-        "region": choice.region or "",
-        "labels": lang if lang != "en" else "",
-    }

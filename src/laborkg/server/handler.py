@@ -19,7 +19,7 @@ from laborkg.namespace import LKC, LKR, bind_prefixes
 from laborkg.query import render
 from laborkg.query.catalogue import PackagedQuery
 from laborkg.query.engine import EMPTY, Answer, QueryTimeout, is_update, prepare
-from laborkg.server import description, findings, landing, series
+from laborkg.server import compare, description, findings, landing, reports, series
 from laborkg.server.editor import URL as EDITOR_URL
 from laborkg.server.pages import AXIOMS, Axioms, answer_page, catalogue_page, entity_page
 from laborkg.server.protocol import (
@@ -497,9 +497,19 @@ class Handler(Transport):
             raise HTTPError(404, "not-found", f"{iri} has no profile in the USDOL findings")
         profiles = series.profiles(self._series("findings-profiles", {"country": str(iri)}))
         items = series.values(self._series("findings-observations", {"country": str(iri)}))
-        labels = self._labels([iri, *(t for v in items for t in (v.indicator, v.unit, v.good))])
+        published = reports.reports(self._series("findings-report-figures", {"country": str(iri)}))
+        reports.match(published, items)
+        for report in published:
+            bound = {"country": str(iri), "year": str(report.year)}
+            reports.standards(report, self._series("findings-report-standards", bound))
+        labels = self._labels(
+            [iri, *(t for v in items for t in (v.indicator, v.unit, v.good)), *reports.terms(published)]
+        )
         figures = {i.indicator: i.kind for i in self._findings_indicators()}
-        return self._html(findings.country_page(found, profiles, items, labels, lang, scale, figures))
+        section = reports.reports_section(published, labels, lang)
+        years = {r.year for r in published}
+        page = findings.country_page(found, profiles, items, labels, lang, scale, figures, section, years)
+        return self._html(page)
 
     def _compare(self, query_string: str) -> Response:
         """One indicator across countries: ``indicator`` (IRI, prefixed name or label; one with figures in
@@ -550,5 +560,5 @@ class Handler(Transport):
         if region is not None:
             items = [v for v in items if v.country in entries and region in entries[v.country].regions]
         labels = self._labels([*known, *entries, *(t for v in items for t in (v.country, v.unit))])
-        choice = findings.Choice(indicator, year, region, scale)
-        return self._html(findings.compare_page(choice, items, entries, indicators, regions, labels, lang))
+        choice = compare.Choice(indicator, year, region, scale)
+        return self._html(compare.compare_page(choice, items, entries, indicators, regions, labels, lang))
