@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from rdflib import Graph, Literal, URIRef
 
+from laborkg.ingest.crosscheck_values import state
 from laborkg.namespace import LKG
 from laborkg.query.engine import Answer
 from laborkg.query.render import Labeller
@@ -297,14 +298,15 @@ def standards(report: Report, answer: Answer) -> None:
 
 
 def same(a: Value, b: Value) -> bool:
-    """Whether two values say the same: equal numbers, equal yes/no, or the same state (case aside)."""
+    """Whether two values say the same: equal numbers, equal yes/no, or the same state (case aside, and
+    one spelling of each, as the cross-check compares them: "N/A" is "Not Applicable")."""
     if a.number is not None or b.number is not None:
         return a.number is not None and b.number is not None and a.number.toPython() == b.number.toPython()
     if a.boolean is not None or b.boolean is not None:
         return (
             a.boolean is not None and b.boolean is not None and a.boolean.toPython() == b.boolean.toPython()
         )
-    return (a.state or "").casefold() == (b.state or "").casefold()
+    return state(a.state or "") == state(b.state or "")
 
 
 # ---------------------------------------------------------------------------------------------
