@@ -14,6 +14,7 @@ from laborkg.server import charts
 from laborkg.server.findings import (
     Shown,
     country_href,
+    line_points,
     pivot_table,
     scale_links,
     shown_values,
@@ -169,16 +170,7 @@ def compare_page(
         lines, table_lines = [], []
         for c, ss in by_country.items():
             label = lab.term(c)
-            points = [
-                charts.Point(
-                    s.value.year,
-                    s.value.amount if not s.state else None,
-                    s.text,
-                    f"#{s.row_id}",
-                    tooltip(label, s, lab),
-                )
-                for s in ss
-            ]
+            points = line_points(label, ss, lab)
             lines.append(charts.Line(label, str(c), points))
             table_lines.append((label, ss))
         if len(lines) > MANY_LINES and not choice.region:

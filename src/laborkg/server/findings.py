@@ -252,6 +252,20 @@ def tooltip(head: str, shown: Shown, lab: Labeller) -> str:
     return f"{head}, {shown.value.year}: {shown.text}{unit}" + (f" — {notes}" if notes else "")
 
 
+def line_points(head: str, shown: Sequence[Shown], lab: Labeller) -> list[charts.Point]:
+    """The points of one line of a chart: a value per year (a state: none), linked to its table row."""
+    return [
+        charts.Point(
+            s.value.year,
+            s.value.amount if not s.state else None,
+            s.text,
+            f"#{s.row_id}",
+            tooltip(head, s, lab),
+        )
+        for s in shown
+    ]
+
+
 def source_html(source: Source, lang: str, long: bool = False) -> str:
     """A source: the file, the element path and the text verbatim (collapsed when long), with the link to
     the passage's own page."""
@@ -523,16 +537,7 @@ def country_page(
             ]
             mine = [s for s in mine if s.value.number is not None or s.state]
             label = line_name(key, lab, lang)
-            points = [
-                charts.Point(
-                    s.value.year,
-                    s.value.amount if not s.state else None,
-                    s.text,
-                    f"#{s.row_id}",
-                    tooltip(label, s, lab),
-                )
-                for s in mine
-            ]
+            points = line_points(label, mine, lab)
             lines.append(charts.Line(label, str(key[0]), points))
             table_lines.append((label, mine))
         title = _chart_title(group, lang)

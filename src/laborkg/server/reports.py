@@ -337,15 +337,22 @@ def _value_html(value: Value, lab: Labeller) -> str:
     return core + (f' <small class="unit">{esc(unit)}</small>' if unit else "")
 
 
+def _matches_html(matches: Iterable[tuple[str, str, str, Sequence[Source]]], lang: str) -> str:
+    """The structured values matched to a report's figure: (IRI, data attribute, value HTML, sources)."""
+    return "".join(
+        f'<li data-{attr}="{esc(iri)}">{value}'
+        + "".join(f'<div class="cite">{source_html(src, lang)}</div>' for src in sources)
+        + "</li>"
+        for iri, attr, value, sources in matches
+    )
+
+
 def _figure_row(figure: Figure, lab: Labeller, lang: str) -> str:
     v = figure.value
     status = figure.status
     quotes = "".join(f"<li>{_quote_html(q, lang)}</li>" for q in figure.quotes)
-    xml = "".join(
-        f'<li data-observation="{esc(m.observation)}">{_value_html(m, lab)}'
-        + "".join(f'<div class="cite">{source_html(s, lang)}</div>' for s in m.sources)
-        + "</li>"
-        for m in figure.matches
+    xml = _matches_html(
+        ((m.observation, "observation", _value_html(m, lab), m.sources) for m in figure.matches), lang
     )
     return (
         f'<tr class="report-figure {status}" data-observation="{esc(v.observation)}" data-status="{status}" '
@@ -390,11 +397,8 @@ def _standards_html(report: Report, lab: Labeller, lang: str) -> str:
     for s in sorted(report.standards, key=lambda s: lab.term(s.type).casefold()):
         status = s.status
         quotes = "".join(f"<li>{_quote_html(q, lang)}</li>" for q in s.quotes)
-        xml = "".join(
-            f'<li data-standard="{esc(m.iri)}">{_standard_value(m, lang)}'
-            + "".join(f'<div class="cite">{source_html(src, lang)}</div>' for src in m.sources)
-            + "</li>"
-            for m in s.matches
+        xml = _matches_html(
+            ((m.iri, "standard", _standard_value(m, lang), m.sources) for m in s.matches), lang
         )
         rows.append(
             f'<tr class="report-standard {status}" data-standard="{esc(s.iri)}" data-status="{status}">'
