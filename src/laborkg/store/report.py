@@ -56,37 +56,47 @@ def add_report(
     return {**result, "summary": summary, "already": False}
 
 
-#: One country-year's record of the structured findings in a store: its file, the record, its element
-#: values, the facts citing them (their other sources left out) and the labels of what those facts name;
-#: what :func:`laborkg.ingest.crosscheck.compare` reads of a findings graph.
-_FINDINGS_OF = """PREFIX lkg: <https://w3id.org/laborkg/ontology#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+#: The record of one country-year in a store's structured findings: (record, file).
+_RECORD_OF = """PREFIX lkg: <https://w3id.org/laborkg/ontology#>
 PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
-CONSTRUCT { ?s ?p ?o } WHERE {
+SELECT ?record ?file WHERE {
   <COUNTRY> lkg:source ?name .
   ?name lkg:elementPath "Name[1]" ; lkg:countryRecord ?record ; lkg:inDocument ?file .
   ?file lkg:reportingYear "YEAR"^^xsd:gYear .
-  { ?file ?p ?o BIND(?file AS ?s) }
-  UNION { ?record ?p ?o BIND(?record AS ?s) }
-  UNION { ?s lkg:countryRecord ?record ; ?p ?o }
-  UNION { ?value lkg:countryRecord ?record . ?s lkg:source ?value ; ?p ?o FILTER(?p != lkg:source) }
-  UNION { ?o lkg:countryRecord ?record . ?s lkg:source ?o BIND(lkg:source AS ?p) }
-  UNION { ?value lkg:countryRecord ?record . ?fact lkg:source ?value ; ?named ?s . ?s rdfs:label ?o
+}"""
+#: That record's file, the record, its element values, the facts citing them (their other sources left
+#: out) and the labels of what those facts name: what :func:`laborkg.ingest.crosscheck.compare` reads of a
+#: findings graph. RECORD and FILE are written in as IRIs, so that each branch starts from a constant
+#: (as variables bound outside the UNION, Oxigraph evaluated each branch over the whole store).
+_FINDINGS_OF = """PREFIX lkg: <https://w3id.org/laborkg/ontology#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+CONSTRUCT { ?s ?p ?o } WHERE {
+  { <FILE> ?p ?o BIND(<FILE> AS ?s) }
+  UNION { <RECORD> ?p ?o BIND(<RECORD> AS ?s) }
+  UNION { ?s lkg:countryRecord <RECORD> ; ?p ?o }
+  UNION { ?value lkg:countryRecord <RECORD> . ?s lkg:source ?value ; ?p ?o FILTER(?p != lkg:source) }
+  UNION { ?o lkg:countryRecord <RECORD> . ?s lkg:source ?o BIND(lkg:source AS ?p) }
+  UNION { ?value lkg:countryRecord <RECORD> . ?fact lkg:source ?value ; ?named ?s . ?s rdfs:label ?o
           BIND(rdfs:label AS ?p) }
 }"""
 
 
 def findings_of(directory: Path, country: str, year: int):
     """The structured findings of ``country``'s ``year`` record in the store (an rdflib graph, empty when
-    the store holds none), fetched with one CONSTRUCT, not the whole store."""
+    the store holds none), fetched with two queries, not the whole store."""
     from rdflib import Graph
 
     from laborkg.backends.oxigraph import open_store
     from laborkg.ingest.countries import reconcile
 
-    text = _FINDINGS_OF.replace("COUNTRY", str(reconcile(country).iri)).replace("YEAR", str(int(year)))
+    text = _RECORD_OF.replace("COUNTRY", str(reconcile(country).iri)).replace("YEAR", str(int(year)))
     with open_store(directory) as store:
-        answer = store.sparql(text, timeout=None)
+        rows = store.sparql(text, timeout=None).dicts()
+        if not rows:
+            return Graph()
+        record, file = rows[0]["record"], rows[0]["file"]
+        query = _FINDINGS_OF.replace("RECORD", str(record)).replace("FILE", str(file))
+        answer = store.sparql(query, timeout=None)
     return answer.graph if answer.graph is not None else Graph()
 
 
