@@ -43,16 +43,16 @@ def _conflicts(directory) -> list[dict]:
     return [{k: v["value"] for k, v in b.items()} for b in json.loads(out)["results"]["bindings"]]
 
 
-def _listed_differences(tmp_path) -> int:
+def _listed_differences(tmp_path, pdf: str = PDF) -> int:
     """The differences ``laborkg crosscheck reports`` lists for the report that the report's facts give
     a value of (the others are values only the structured data gives: no pair)."""
     (tmp_path / "pdf").mkdir()
-    shutil.copy(REPORTS / PDF, tmp_path / "pdf" / PDF)
+    shutil.copy(REPORTS / pdf, tmp_path / "pdf" / pdf)
     pdfs = tmp_path / "pdf"
     code, out, err = run("crosscheck", "reports", "--from", str(pdfs), "--findings", str(FINDINGS))
     assert code == 0, err
     lines = out.splitlines()
-    at = next(i for i, line in enumerate(lines) if re.match(rf"{PDF} \(.*\): \d+ difference", line))
+    at = next(i for i, line in enumerate(lines) if re.match(rf"{pdf} \(.*\): \d+ difference", line))
     listed = [line for line in lines[at + 1 :] if line.startswith("  ")]
     return sum("(not in the report's facts)" not in line for line in listed)
 
@@ -100,3 +100,23 @@ def test_a_report_of_a_year_the_store_has_no_findings_of_links_nothing(store):
     rows = _conflicts(store)
     assert len(rows) == before
     assert not [r for r in rows if "mexico_2020.pdf" in (r["claimFiles"], r["otherFiles"])]
+
+
+def test_findings_added_after_a_report_are_linked_with_it(built_store, tmp_path):
+    """The other order: the report first, then its country-year's findings; the same pairs."""
+    require_reports()
+    require_findings()
+    from laborkg.store.ingest import add_findings
+
+    pdf, year = PDF, 2019
+    directory = tmp_path / "kg"
+    shutil.copytree(built_store, directory)
+    code, _out, err = run("ingest", "report", str(REPORTS / pdf), "--store", str(directory))
+    assert code == 0, err
+    assert not [r for r in _conflicts(directory) if pdf in (r["claimFiles"], r["otherFiles"])]
+    add_findings(directory, FINDINGS, [year], ["Mexico"])
+    pairs = [r for r in _conflicts(directory) if pdf in (r["claimFiles"], r["otherFiles"])]
+    assert {frozenset((r["claimFiles"], r["otherFiles"])) for r in pairs} == {
+        frozenset((pdf, f"countries_{year}.xml"))
+    }
+    assert len(pairs) == _listed_differences(tmp_path, pdf) >= 1

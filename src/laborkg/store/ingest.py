@@ -170,6 +170,7 @@ def add_findings(
     from laborkg.pipeline.load import load
     from laborkg.pipeline.validate import ValidationReport
     from laborkg.store.build import NotConforming
+    from laborkg.store.report_links import reports_by_year
 
     directory = Path(directory)
     read_manifest(directory)
@@ -198,7 +199,10 @@ def add_findings(
         work.mkdir()
         try:
             loaded, wanted_iris = findings.prepare(source, todo, countries)
-            _JOB.update(loaded=loaded, wanted=wanted_iris, skip=skip, reasoner=reasoner, work=work)
+            reports = reports_by_year(manifest, set(todo))  # reports already held: link them too
+            _JOB.update(
+                loaded=loaded, wanted=wanted_iris, skip=skip, reasoner=reasoner, work=work, reports=reports
+            )
             # the copy of the store is made first, so that each year is loaded while the workers map
             # the next ones; it replaces the store only if every year conforms
             new_db = work / "store"
@@ -262,12 +266,14 @@ def _one_year(i: int) -> tuple:
 
     from laborkg.ingest import findings
     from laborkg.ingest.crosscheck import conflict_triples
+    from laborkg.store.report_links import links_to_reports
 
     ff, root = _JOB["loaded"][i]
     report = findings.Report()
     g = findings.map_file(ff, root, _JOB["wanted"], _JOB["skip"].get(ff.year, set()), report)
     for t in conflict_triples(_JOB["reasoner"].base, g):  # disagreements with the curated facts
         g.add(t)
+    g += links_to_reports(_JOB.get("reports", {}).get(ff.year, []), g, ff.year)  # and with reports held
     added = {str(c) for c in g.subjects(RDF.type, findings.LKG.Country)}
     validation, query = _JOB["reasoner"].closures(g)
     del g

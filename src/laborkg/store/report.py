@@ -106,9 +106,8 @@ def conflict_links(directory: Path, report: Report, graph) -> list[tuple]:
     :func:`laborkg.ingest.crosscheck.compare`, as ``laborkg crosscheck reports`` lists them. Empty when the
     store holds no findings of that country-year."""
     from laborkg.ingest.countries import reconcile
-    from laborkg.ingest.crosscheck import compare
-    from laborkg.namespace import LKG
     from laborkg.store.ingest import ALL, in_store
+    from laborkg.store.report_links import links
 
     held = in_store(read_manifest(directory)).get(report.year)
     if held is None or (held != ALL and str(reconcile(report.country).iri) not in held):
@@ -116,9 +115,7 @@ def conflict_links(directory: Path, report: Report, graph) -> list[tuple]:
     findings = findings_of(directory, report.country, report.year)
     if not len(findings):
         return []
-    text = "\n".join(p.text for p in report.pages)
-    result = compare(graph, findings, report.country, report.year, text, narrative=report.path.name)
-    return [(a, LKG.conflictsWith, b) for a, b in result.conflict_pairs()]
+    return links(graph, findings, report.country, report.year, "\n".join(p.text for p in report.pages))
 
 
 def write_report(pdf: Path | str, output: Path | str, country: str | None = None, year: int | None = None):
