@@ -6,24 +6,29 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from decimal import Decimal
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import QB, RDF, RDFS, XSD
+from rdflib.namespace import RDF, RDFS, XSD
 
 from laborkg.errors import InputError
-from laborkg.ingest.countries import Country, reconcile, slug
+from laborkg.ingest.countries import reconcile, slug
 from laborkg.ingest.findings import MAPPED
 from laborkg.ingest.findings_more import STANDARD_TYPES, suggested_action_iri, year_span
+from laborkg.ingest.report_activities import activities
+from laborkg.ingest.report_mapper import (
+    MARKS,
+    Mapper,
+    Summary,
+    areas,
+    norm,
+    split_marks,
+    year_literal,
+)
 from laborkg.ingest.report_pdf import Report
 from laborkg.ingest.report_tables import Part, Row, Table, read_tables, split_refs
 from laborkg.namespace import LKC, LKG, LKR
-
-PASSAGE = "https://w3id.org/laborkg/id/passage/"
-_MARKS = "†‡*§"
 
 #: Table 6 and 7 row labels (lower case; the first key found in the label wins) -> the findings XML
 #: element of the same figure, whose indicator the observation takes.
@@ -116,109 +121,14 @@ AREA_LABELS = {
 _STATES = {"n/a": "N/A", "na": "N/A", "unknown": "Unknown", "unavailable": "Unavailable", "none": "None"}
 
 
-@dataclass
-class Summary:
-    """What a report gave: facts (fact nodes) per table, passages cited, rows not mapped."""
-
-    facts: Counter[str] = field(default_factory=Counter)
-    passages: int = 0
-    unmapped: list[str] = field(default_factory=list)
-
-    def line(self) -> str:
-        per = ", ".join(f"{k} {v}" for k, v in sorted(self.facts.items(), key=lambda kv: _order(kv[0])))
-        return f"{sum(self.facts.values())} facts ({per}); {self.passages} passages cited"
-
-
-def _order(key: str) -> tuple[int, str]:
-    m = re.search(r"\d+", key)
-    return (int(m.group()) if m else 0, key)
-
-
-def _year(y: int | str) -> Literal:
-    return Literal(str(y), datatype=XSD.gYear)
-
-
-def _norm(text: str) -> str:
-    return " ".join(text.lower().replace("’", "'").split())
-
-
-class Mapper:
-    """Maps one report into a graph; ``cite(part)`` mints (once) the passage of a part of a page."""
-
-    def __init__(self, report: Report, country: Country, year: int, file_name: str) -> None:
-        self.r = report
-        self.country = country
-        self.year = year
-        self.g = Graph()
-        self.summary = Summary()
-        self.cslug = slug(country.name)
-        self.base = f"usdol-report-{year}-{self.cslug}"
-        self.doc = LKR[f"{self.base}-pdf-{report.sha256[:12]}"]
-        g = self.g
-        g.add((self.doc, RDF.type, LKG.FindingsReport))
-        g.add((self.doc, LKG.fileName, Literal(file_name)))
-        g.add((self.doc, LKG.reportSha256, Literal(report.sha256)))
-        g.add((self.doc, LKG.reportingYear, _year(year)))
-        g.add((self.doc, LKG.about, country.iri))
-        title = (
-            f"USDOL Findings on the Worst Forms of Child Labor: {country.name}, reporting year {year} (PDF)"
-        )
-        g.add((self.doc, RDFS.label, Literal(title, lang="en")))
-        g.add((self.doc, RDFS.comment, Literal("Label given by laborkg, not by the report.", lang="en")))
-
-    def cite(self, part: Part, refs: list[int] | None = None) -> URIRef:
-        key = hashlib.sha256(f"{part.page}\n{part.quote}".encode()).hexdigest()[:16]
-        iri = URIRef(f"{PASSAGE}{self.base}-{self.r.sha256[:12]}-p{part.page}-{key}")
-        if (iri, RDF.type, LKG.ReportPassage) not in self.g:
-            if not self.verbatim(part):  # a bug of the table reader, not bad input
-                raise RuntimeError(f"quote not in the text of page {part.page}: {part.quote[:80]!r}")
-            self.g.add((iri, RDF.type, LKG.ReportPassage))
-            self.g.add((iri, LKG.inDocument, self.doc))
-            self.g.add((iri, LKG.quote, Literal(part.quote)))
-            self.g.add((iri, LKG.page, Literal(part.page)))
-            self.summary.passages += 1
-        for n in refs or []:
-            self.g.add((iri, LKG.endnote, Literal(n)))
-        return iri
-
-    def verbatim(self, part: Part) -> bool:
-        """Whether ``part``'s quote is in the text of its page."""
-        return 0 < part.page <= len(self.r.pages) and part.quote in self.r.page(part.page).text
-
-    def cite_row(self, node: URIRef, row: Row, table: Table, refs: list[int] | None = None) -> None:
-        for p in row.parts:
-            self.g.add((node, LKG.source, self.cite(p, refs)))
-        self.g.add((node, LKG.source, self.cite(table.title_part)))
-
-    def dataset(self, obs: URIRef, table: Table) -> None:
-        """``obs`` in the table's qb:DataSet (as seed 002's tables are), made once."""
-        iri = LKR[f"dataset-{self.base}-table-{table.number}"]
-        if (iri, RDF.type, QB.DataSet) not in self.g:
-            self.g.add((iri, RDF.type, QB.DataSet))
-            self.g.add((iri, QB.structure, LKG.StatisticsStructure))
-            label = f"{table.title} ({self.country.name}, reporting year {self.year}, USDOL report)"
-            self.g.add((iri, RDFS.label, Literal(label, lang="en")))
-            self.g.add((iri, LKG.source, self.cite(table.title_part)))
-        self.g.add((obs, QB.dataSet, iri))
-
-    def fact(self, key: str) -> None:
-        self.summary.facts[key] += 1
-
-
-def _marks(text: str) -> tuple[str, str]:
-    """("29,177", "†") from "29,177†"."""
-    core = text.rstrip(_MARKS + " ")
-    return core, text[len(core) :].replace(" ", "")
-
-
 def _value(g: Graph, obs: URIRef, text: str, kind: str) -> bool:
     """The cell's value on ``obs`` (number with unit, boolean or state); False if not readable."""
     t = text.strip()
-    if _norm(t) in _STATES:
-        g.add((obs, LKG.valueNote, Literal(_STATES[_norm(t)])))
+    if norm(t) in _STATES:
+        g.add((obs, LKG.valueNote, Literal(_STATES[norm(t)])))
         return True
     if kind == "boolean":
-        b = {"yes": True, "no": False}.get(_norm(t))
+        b = {"yes": True, "no": False}.get(norm(t))
         if b is None:
             return False
         g.add((obs, LKG.booleanValue, Literal(b)))
@@ -240,7 +150,7 @@ def _caveats(m: Mapper, table: Table) -> dict[str, URIRef]:
     """One lkg:Caveat per marked note under a table (†, ‡, *), citing the note."""
     out: dict[str, URIRef] = {}
     for text, part in table.notes:
-        mk = re.match(rf"^([{_MARKS}]+)\s*(.+)$", text)
+        mk = re.match(rf"^([{MARKS}]+)\s*(.+)$", text)
         if not mk:
             continue
         body, refs = split_refs(mk.group(2))
@@ -257,7 +167,7 @@ def _enforcement(m: Mapper, table: Table, rows: list[tuple[str, str]]) -> None:
     caveats = _caveats(m, table)
     tcode = f"t{table.number}"
     for row in table.rows:
-        label = _norm(row.cells[0])
+        label = norm(row.cells[0])
         key, element = next(((k, el) for k, el in rows if k in label), ("", None))
         if len(label) > 150:  # a paragraph drawn inside the table's frame (Brazil 2018), not a row
             element = None
@@ -267,7 +177,7 @@ def _enforcement(m: Mapper, table: Table, rows: list[tuple[str, str]]) -> None:
         target = MAPPED["Country/Enforcements/" + element]
         for y, cell in zip(years, row.cells[1:], strict=False):
             text, refs = split_refs(cell)
-            core, marks = _marks(text)
+            core, marks = split_marks(text)
             obs = LKR[f"obs-{m.base}-{tcode}-{target.target.removeprefix('indicator-')}-{y}"]
             if (obs, RDF.type, LKG.Observation) in m.g:  # a second row taken for this one (a paragraph)
                 m.summary.unmapped.append(f"Table {table.number}: {row.cells[0][:60]!r} {y}: a second row")
@@ -284,7 +194,7 @@ def _enforcement(m: Mapper, table: Table, rows: list[tuple[str, str]]) -> None:
             m.g.add((obs, LKG.indicator, LKR[target.target]))
             if key in READ_AS:
                 m.g.add((obs, RDFS.comment, Literal(READ_AS[key], lang="en")))
-            m.g.add((obs, LKG.refYear, _year(y)))
+            m.g.add((obs, LKG.refYear, year_literal(y)))
             m.g.add((obs, LKG.refArea, m.country.iri))
             _indicator(m, target.target, target.label, row, table)
             for mark in marks:
@@ -304,9 +214,9 @@ def _indicator(m: Mapper, target: str, label: str, row: Row, table: Table) -> No
 
 
 def _statistics(m: Mapper, table: Table) -> None:
-    notes = {("primary" if "primary completion" in _norm(t) else "other"): (t, p) for t, p in table.notes}
+    notes = {("primary" if "primary completion" in norm(t) else "other"): (t, p) for t, p in table.notes}
     for row in table.rows:
-        label = _norm(row.cells[0])
+        label = norm(row.cells[0])
         spec = next((s for key, s in T1_ROWS if label.startswith(key)), None)
         if spec is None or len(row.cells) < 3:
             m.summary.unmapped.append(f"Table 1: {row.cells[0]!r}")
@@ -327,7 +237,7 @@ def _statistics(m: Mapper, table: Table) -> None:
             m.dataset(obs, table)
             m.g.add((obs, RDFS.label, Literal(f"{row.cells[0]} (Table 1): {value}", lang="en")))
             m.g.add((obs, LKG.indicator, LKR[f"indicator-{ind}"]))
-            m.g.add((obs, LKG.reportingYear, _year(m.year)))
+            m.g.add((obs, LKG.reportingYear, year_literal(m.year)))
             m.g.add((obs, LKG.refArea, m.country.iri))
             if ages:
                 m.g.add((obs, LKG.ageRange, Literal(f"{ages.group(1)} to {ages.group(2)}")))
@@ -336,14 +246,14 @@ def _statistics(m: Mapper, table: Table) -> None:
                     r"(?:19|20)\d\d(?=\D*$)",
                     split_refs(note[0])[0],  # "…, 2019. (10)": 2019
                 )
-                if data_year and "unavailable" not in _norm(note[0]):
-                    m.g.add((obs, LKG.refYear, _year(data_year.group(data_year.lastindex or 0))))
+                if data_year and "unavailable" not in norm(note[0]):
+                    m.g.add((obs, LKG.refYear, year_literal(data_year.group(data_year.lastindex or 0))))
                 m.g.add((obs, LKG.source, m.cite(note[1])))
             m.cite_row(obs, row, table)
             m.fact("Table 1")
 
 
-_STANDARD_BY_LABEL = {_norm(label): type_slug for type_slug, label in STANDARD_TYPES.values()}
+_STANDARD_BY_LABEL = {norm(label): type_slug for type_slug, label in STANDARD_TYPES.values()}
 
 
 def _standards(m: Mapper, table: Table) -> None:
@@ -351,8 +261,8 @@ def _standards(m: Mapper, table: Table) -> None:
         if len(row.cells) < 4:
             continue
         name, refs0 = split_refs(row.cells[0])
-        name_core, _ = _marks(name)
-        type_slug = _STANDARD_BY_LABEL.get(_norm(name_core))
+        name_core, _ = split_marks(name)
+        type_slug = _STANDARD_BY_LABEL.get(norm(name_core))
         if type_slug is None:
             m.summary.unmapped.append(f"Table 4: {row.cells[0]!r}")
             continue
@@ -366,8 +276,8 @@ def _standards(m: Mapper, table: Table) -> None:
         m.g.add((iri, RDFS.label, Literal(f"{label} (USDOL report {m.year})", lang="en")))
         m.g.add((iri, LKG.standardType, LKR[f"standard-type-{type_slug}"]))
         m.g.add((iri, LKG.appliesIn, m.country.iri))
-        m.g.add((iri, LKG.reportingYear, _year(m.year)))
-        mb = {"yes": True, "no": False}.get(_norm(_marks(meets)[0]))
+        m.g.add((iri, LKG.reportingYear, year_literal(m.year)))
+        mb = {"yes": True, "no": False}.get(norm(split_marks(meets)[0]))
         if mb is not None:
             m.g.add((iri, LKG.meetsInternationalStandards, Literal(mb)))
         if age:
@@ -380,25 +290,8 @@ def _standards(m: Mapper, table: Table) -> None:
         m.fact("Table 4")
 
 
-def _areas(table: Table, known: dict[str, str]) -> list[tuple[str | None, Row]]:
-    """Rows with their group label (a label printed over several rows joined; an empty cell carries
-    the group above)."""
-    out: list[tuple[str | None, Row]] = []
-    partial = ""
-    for row in table.rows:
-        cell = row.cells[0].strip()
-        if cell:
-            partial = f"{partial} {cell}".strip() if partial and _norm(partial) not in known else cell
-        key = _norm(_marks(partial)[0])
-        if key not in known:  # a label printed over rows ("Government" / "Policies"): its one completion
-            completions = [k for k in known if k.startswith(key + " ")]
-            key = completions[0] if len(completions) == 1 else key
-        out.append((key if key in known else None, row))
-    return out
-
-
 def _actions(m: Mapper, table: Table) -> None:
-    for area_label, row in _areas(table, ACTION_AREAS):
+    for area_label, row in areas(table, ACTION_AREAS):
         if len(row.cells) < 3 or area_label is None:
             m.summary.unmapped.append(f"Table 11: {row.cells[:2]!r}")
             continue
@@ -422,7 +315,7 @@ def _actions(m: Mapper, table: Table) -> None:
         m.g.add((iri, LKG.actionArea, LKR[f"action-area-{area}"]))
         m.g.add((iri, LKG.actionText, Literal(text, lang="en")))
         for y in years:
-            m.g.add((iri, LKG.yearSuggested, _year(y)))
+            m.g.add((iri, LKG.yearSuggested, year_literal(y)))
         m.g.add((iri, LKG.suggestedBy, LKR.usdol))
         m.g.add((iri, LKG.addressedTo, m.country.iri))
         m.cite_row(iri, row, table, refs)
@@ -445,7 +338,7 @@ def _ratifications(m: Mapper, table: Table, marks: list) -> None:
     """Table 3: ``marks`` are report_table3.Ratification records (instrument, ratified, page, quote,
     method), from the PDF's drawing or from a text's mark characters."""
     for rat in marks:
-        inst = next((i for key, i in INSTRUMENTS if key in _norm(rat.instrument)), None)
+        inst = next((i for key, i in INSTRUMENTS if key in norm(rat.instrument)), None)
         part = Part(rat.page, rat.quote)
         if inst is None or rat.ratified is None or not rat.quote or not m.verbatim(part):
             m.summary.unmapped.append(f"Table 3: {rat.instrument!r} ({rat.method}: {rat.ratified})")
@@ -467,7 +360,7 @@ def _ratifications(m: Mapper, table: Table, marks: list) -> None:
             )
         )
         m.g.add((obs, LKG.indicator, LKR[target]))
-        m.g.add((obs, LKG.refYear, _year(m.year)))
+        m.g.add((obs, LKG.refYear, year_literal(m.year)))
         m.g.add((obs, LKG.refArea, m.country.iri))
         m.g.add((obs, LKG.booleanValue, Literal(rat.ratified)))
         how = (
@@ -489,154 +382,6 @@ def _ratifications(m: Mapper, table: Table, marks: list) -> None:
             m.g.add((iri, LKG.dateNotStated, Literal(True)))
             m.g.add((iri, LKG.source, m.cite(part)))
             m.g.add((iri, LKG.source, m.cite(table.title_part)))
-
-
-SECTORS = {
-    "agriculture": "sector-agriculture",
-    "industry": "sector-industry",
-    "services": "sector-services",
-    "categorical worst forms of child labor": "sector-categorical-worst-forms-of-child-labor",
-}
-
-
-#: What a note under Table 2 says its mark means -> the property the curated data gives a marked activity.
-MARK_MEANINGS = (
-    ("as hazardous", LKG.hazardous),
-    ("worst forms of child labor per se", LKG.categoricalWorstForm),
-)
-
-
-def _mark_meanings(m: Mapper, table: Table) -> dict[str, tuple[URIRef, URIRef]]:
-    """Table 2's marks (†, ‡) as the notes under it define them: mark -> (property, the note's passage)."""
-    out: dict[str, tuple[URIRef, URIRef]] = {}
-    for text, part in table.notes:
-        mk = re.match(rf"^([{_MARKS}])\s*(.+)$", text)
-        prop = next((p for words, p in MARK_MEANINGS if mk and words in _norm(mk.group(2))), None)
-        if mk and prop is not None:
-            out.setdefault(mk.group(1), (prop, m.cite(part)))
-    return out
-
-
-def _marked_words(text: str, mark: str) -> list[tuple[str, str]]:
-    """The words each ``mark`` in an activity cell follows (those since the previous comma or mark, less a
-    leading "and", "or", "including"), with what they are to the row's activity: "row" where the mark ends
-    the row's first phrase and marks the row itself ("Working in agriculture,† including …", "Street work†
-    as vendors …", "Domestic work†"); "broader" where the words open the row and name its kind
-    ("Manufacturing† footwear, …"); else "part" ("Production of footwear† and textiles", "tobacco,†")."""
-    out = []
-    for mk in re.finditer(re.escape(mark), text):
-        before = text[: mk.start()].rstrip()
-        comma = before.endswith(",")
-        before = before.rstrip(",")
-        cut = max(before.rfind(", "), max(before.rfind(c) for c in _MARKS))
-        words = re.sub(r"^(?:and|or|including)\s+", "", before[cut + 1 :].strip(" ,"))
-        rest = text[mk.end() :].lstrip(f" ,{_MARKS}")
-        if cut >= 0 or words != before.strip() or re.match(r"^(?:and|or) ", rest):
-            out.append((words, "part"))
-        elif not rest or comma or rest.startswith(("as ", "including ")):
-            out.append((words, "row"))
-        else:
-            out.append((words, "broader"))
-    return out
-
-
-_PRODUCTION = re.compile(r"^(?P<head>.+?),?\s+including (?:in )?the production of (?P<items>.+)$")
-
-
-def _production_list(text: str) -> list[tuple[str, str]]:
-    """The crops of a row "X, including (in) the production of A, B (c, d), tobacco,† and C": each item
-    with the marks printed after it; none when the list runs on into other words (", sometimes as …")."""
-    mt = _PRODUCTION.match(text)
-    if not mt or re.search(r",\s+(?:sometimes|as|which)\b", mt.group("items")):
-        return []
-    pieces, depth, start, body = [], 0, 0, mt.group("items")
-    for i, ch in enumerate(body):
-        depth += {"(": 1, ")": -1}.get(ch, 0)
-        if ch == "," and depth == 0:
-            pieces.append(body[start:i])
-            start = i + 1
-    pieces.append(body[start:])
-    if len(pieces) == 1:  # "A and B"
-        pieces = re.split(r"\s+and\s+", pieces[0], maxsplit=1)
-    out: list[tuple[str, str]] = []
-    for piece in pieces:
-        lead = re.match(rf"^\s*([{_MARKS}]*)", piece).group(1)  # type: ignore[union-attr]
-        if lead and out:
-            out[-1] = (out[-1][0], out[-1][1] + lead)
-        words = re.sub(r"^(?:and|or)\s+", "", piece.strip().lstrip(_MARKS).strip())
-        mk = re.search(rf"[{_MARKS}]+$", words)
-        if words:
-            out.append((words[: mk.start()].strip() if mk else words, mk.group(0) if mk else ""))
-    return out
-
-
-def _activity(
-    m: Mapper, node: URIRef, name: str, sector: URIRef, row: Row, table: Table, refs: list[int]
-) -> None:
-    m.g.add((node, RDF.type, LKG.ChildLaborActivity))
-    m.g.add((node, RDFS.label, Literal(name, lang="en")))
-    m.g.add((node, LKG.inSector, sector))
-    m.g.add((node, LKG.appliesIn, m.country.iri))
-    m.g.add((node, LKG.reportingYear, _year(m.year)))
-    m.cite_row(node, row, table, refs)
-    m.fact("Table 2")
-
-
-def _activities(m: Mapper, table: Table) -> None:
-    """Table 2: one lkg:ChildLaborActivity per row in its sector, labelled with the row's words (its †
-    and ‡ marks left out; the passage keeps them). A mark gives the property the note under the table
-    defines (lkg:hazardous, lkg:categoricalWorstForm), as the curated data does: on every activity of a
-    sector whose name carries it, on the row's activity when it marks the row's first phrase, else on an
-    activity of the marked words (skos:broader the row's; the row's broader where the words open the row
-    and name its kind: "Manufacturing† footwear, …")."""
-    from rdflib.namespace import SKOS
-
-    meanings = _mark_meanings(m, table)
-    rows = _areas(table, SECTORS)
-    sector_marks: dict[str, list[tuple[URIRef, URIRef, Row]]] = {}  # sector -> (property, note, marked row)
-    for sector_key, row in rows:
-        for mark in dict.fromkeys(c for c in row.cells[0] if c in meanings and sector_key is not None):
-            sector_marks.setdefault(str(sector_key), []).append((*meanings[mark], row))
-    for sector_key, row in rows:
-        text, refs = split_refs(row.cells[1] if len(row.cells) > 1 else "")
-        if sector_key is None or not text:
-            m.summary.unmapped.append(f"Table 2: {row.cells!r}"[:120])
-            continue
-        digest = hashlib.sha256(text.encode()).hexdigest()[:10]
-        iri = LKR[f"activity-{m.cslug}-{digest}-usdol-report"]
-        sector = LKR[SECTORS[sector_key]]
-        _activity(m, iri, " ".join(re.sub(rf"[{_MARKS}]", "", text).split()), sector, row, table, refs)
-        for prop, note, marked in sector_marks.get(sector_key, []):
-            m.g.add((iri, prop, Literal(True)))
-            m.g.add((iri, LKG.source, note))
-            m.cite_row(iri, marked, table)
-        items = _production_list(text) if sector_key != "categorical worst forms of child labor" else []
-        for item, item_marks in items:
-            node = LKR[f"activity-{m.cslug}-{digest}-{slug(item)[:40].strip('-')}-production-usdol-report"]
-            _activity(m, node, f"Production of {item}", sector, row, table, refs)
-            m.g.add((node, SKOS.broader, iri))
-            why = f"Listed in Table 2 of the report as '{text}'; the label is laborkg's, from the row's list."
-            m.g.add((node, RDFS.comment, Literal(why, lang="en")))
-            m.g.add((node, LKG.ownLabel, Literal(f"Production of {item}", lang="en")))
-            for mark in item_marks:
-                if mark in meanings:
-                    m.g.add((node, meanings[mark][0], Literal(True)))
-                    m.g.add((node, LKG.source, meanings[mark][1]))
-        listed = {item for item, _ in items}
-        for mark, (prop, note) in meanings.items():
-            for words, relation in _marked_words(text, mark):
-                node = iri
-                if not words or (relation == "part" and words in listed):
-                    continue
-                if relation != "row":
-                    key = slug(words)[:40].strip("-") or hashlib.sha256(words.encode()).hexdigest()[:8]
-                    node = LKR[f"activity-{m.cslug}-{digest}-{key}-usdol-report"]
-                    _activity(m, node, words, sector, row, table, refs)
-                    m.g.add((iri, SKOS.broader, node) if relation == "broader" else (node, SKOS.broader, iri))
-                    why = f"Listed in Table 2 of the report as '{text}'; the {mark} mark follows '{words}'."
-                    m.g.add((node, RDFS.comment, Literal(why, lang="en")))
-                m.g.add((node, prop, Literal(True)))
-                m.g.add((node, LKG.source, note))
 
 
 #: Tables 5, 8, 9 and 10: (class, IRI infix) of the entity each row names.
@@ -662,9 +407,9 @@ def _named(m: Mapper, table: Table) -> None:
         if len(row.cells) < 2:
             continue
         name, refs0 = split_refs(row.cells[0])
-        name = _marks(name)[0]
+        name = split_marks(name)[0]
         text, refs = split_refs(row.cells[1])
-        if not name or not text or _norm(name).startswith("usdol-funded") and table.number != 10:
+        if not name or not text or norm(name).startswith("usdol-funded") and table.number != 10:
             m.summary.unmapped.append(f"Table {table.number}: {row.cells[0][:60]!r}")
             continue
         digest = hashlib.sha256(" ".join(name.split()).encode()).hexdigest()[:8]
@@ -715,7 +460,7 @@ def _assessment(m: Mapper) -> None:
     if start is not None:
         lines = []
         for line in body[start:]:
-            if re.match(r"^I\. ", line.text) or _norm(line.text).startswith("table 1"):
+            if re.match(r"^I\. ", line.text) or norm(line.text).startswith("table 1"):
                 break
             lines.append(line)
         from laborkg.ingest.report_pdf import join_lines, vocabulary
@@ -767,7 +512,7 @@ def map_tables(m: Mapper, tables: dict[int, Table], marks: list | None) -> None:
     if 3 in tables and marks is not None:
         _ratifications(m, tables[3], marks)
     if 2 in tables:
-        _activities(m, tables[2])
+        activities(m, tables[2])
     for number in (5, 8, 9, 10):
         if number in tables:
             _named(m, tables[number])

@@ -14,7 +14,8 @@ from rdflib.namespace import RDF
 
 from laborkg.errors import InputError
 from laborkg.ingest.countries import reconcile, slug
-from laborkg.ingest.report_facts import PASSAGE, Mapper, Summary, map_tables
+from laborkg.ingest.report_facts import map_tables
+from laborkg.ingest.report_mapper import PASSAGE, Mapper, Summary
 from laborkg.ingest.report_table3 import Ratification
 from laborkg.ingest.report_tables import Part, Row, Table
 from laborkg.namespace import LKG, LKR
